@@ -1,0 +1,188 @@
+"""Command line: ``python -m assistant review|eval|search|demo|serve|audit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from assistant import config as _config  # noqa: F401  (sets offline model flags first)
+from assistant.types import CaseReview
+
+TYPE_LABELS = {
+    "unfollowed_inquiry": "Possible unfollowed lines of inquiry",
+    "victim_blaming_language": "Possible victim-blaming language",
+    "missing_interview": "Possible missing interviews / accounts",
+}
+
+
+def format_review(review: CaseReview, *, width: int = 100) -> str:
+    """A readable terminal view of one case's review."""
+    lines: list[str] = []
+    sc = review.screening
+    bar = "=" * min(width, 100)
+    lines.append(bar)
+    lines.append(f"CASE {review.case}: {len(review.documents)} document(s), "
+                 f"{sum(len(d.pages) for d in review.documents)} page(s), "
+                 f"{len(review.suggestions)} suggestion(s)")
+    scope = "IN SCOPE" if sc.in_scope else "out of scope"
+    lines.append(f"Screening: {scope}, priority {sc.priority}; suspects {sc.suspects}, "
+                 f"victims {sc.victims}, rape alleged: {'yes' if sc.rape_alleged else 'no'}")
+    for r in sc.reasons:
+        lines.append(f"  - {r}")
+    for e in review.errors:
+        lines.append(f"  ! FILE NOT REVIEWED: {e.document}: {e.reason}")
+    lines.append(bar)
+    for t, label in TYPE_LABELS.items():
+        items = [s for s in review.suggestions if s.type == t]
+        if not items:
+            continue
+        lines.append(f"\n{label} ({len(items)})")
+        for s in items:
+            tag = f"[{s.kind}] " if s.kind else (f"[{s.role}] " if s.role else "")
+            lines.append(f"  {s.confidence:.2f} {tag}{s.title}")
+            for c in s.citations[:3]:
+                quote = " ".join(c.quote.split())
+                if len(quote) > 160:
+                    quote = quote[:157] + "..."
+                lines.append(
+                    textwrap.fill(
+                        f'{c.document} p.{c.page}: "{quote}"',
+                        width=width,
+                        initial_indent="       ",
+                        subsequent_indent="         ",
+                    )
+                )
+            if len(s.citations) > 3:
+                lines.append(f"       (+{len(s.citations) - 3} more citation(s))")
+    return "\n".join(lines)
+
+
+def _progress_factory(quiet: bool):  # type: ignore[no-untyped-def]
+    """A tqdm progress bar per stage, on stderr, only when someone is watching."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}  # type: ignore[type-arg]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="step", leave=False)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+            bars.pop(stage, None)
+
+    return progress
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from assistant.errors import AssistantError
+    from assistant.pipeline import review_case, write_review
+
+    out_dir = Path(args.out)
+    rc = 0
+    for case_dir in args.case_dirs:
+        try:
+            review = review_case(Path(case_dir), progress=_progress_factory(args.quiet))
+        except AssistantError as e:
+            print(f"error: {e}", file=sys.stderr)
+            rc = 1
+            continue
+        path = write_review(review, out_dir)
+        if not args.quiet:
+            print(format_review(review))
+            print(f"\nWritten: {path}")
+        if not args.no_index:
+            from assistant.index import build_case_index
+
+            build_case_index(review, out_dir)
+    return rc
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.index import search_cli
+
+    return search_cli(Path(args.case_dir), args.query, out_dir=Path(args.out), k=args.k)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.runner import main as eval_main
+
+    return eval_main(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from api.demo import main as demo_main
+
+    return demo_main(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from api.server import main as serve_main
+
+    return serve_main(args)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from api.audit_cli import main as audit_main
+
+    return audit_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="Case file review assistant: cited suggestions for a human reviewer.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("review", help="review one or more case folders")
+    r.add_argument("case_dirs", nargs="+", metavar="CASE_DIR")
+    r.add_argument("--out", default="out", metavar="OUT_DIR", help="where <case>.json goes")
+    r.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    r.add_argument("--no-index", action="store_true", help="skip building the search index")
+    r.set_defaults(func=cmd_review)
+
+    s = sub.add_parser("search", help="search one case by meaning, with citations")
+    s.add_argument("case_dir", metavar="CASE_DIR")
+    s.add_argument("query")
+    s.add_argument("--out", default="out", metavar="OUT_DIR")
+    s.add_argument("-k", type=int, default=5, help="how many passages")
+    s.set_defaults(func=cmd_search)
+
+    e = sub.add_parser("eval", help="review and score a labelled set (FORMATS.md section 4)")
+    e.add_argument("labelled_dir", metavar="LABELLED_DIR")
+    e.add_argument("--json", action="store_true", help="print the scores as JSON")
+    e.add_argument("--out", default=None, metavar="OUT_DIR", help="also write each review")
+    e.set_defaults(func=cmd_eval)
+
+    d = sub.add_parser("demo", help="review the bundled samples, then serve the web UI")
+    d.add_argument("--no-serve", action="store_true")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8000)
+    d.set_defaults(func=cmd_demo)
+
+    v = sub.add_parser("serve", help="serve the web UI and API")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8000)
+    v.set_defaults(func=cmd_serve)
+
+    a = sub.add_parser("audit", help="verify the hash-chained audit trail")
+    a.add_argument("action", choices=["verify"])
+    a.set_defaults(func=cmd_audit)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
