@@ -7,4 +7,8 @@ from assistant.detectors.base import Detector
 
 def default_detectors() -> list[Detector]:
     """A fresh instance of every detector, in the order they run."""
-    return []
+    from assistant.detectors.missing_interview import MissingInterviewDetector
+    from assistant.detectors.unfollowed import UnfollowedInquiryDetector
+    from assistant.detectors.victim_blaming import VictimBlamingDetector
+
+    return [UnfollowedInquiryDetector(), VictimBlamingDetector(), MissingInterviewDetector()]

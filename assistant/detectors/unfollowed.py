@@ -1,0 +1,326 @@
+"""Possible unfollowed lines of inquiry.
+
+A line is *raised* when any document shows it was identified or plainly available (an action,
+a plan entry, a CPS request, evidence or a person named); it is *completed* only when some
+document records its result. The detector:
+
+1. finds, per segment, the kinds of inquiry it mentions (lexicon ``models/lexicons/inquiry_kinds.json``)
+   and whether that mention is a result, explicitly left undone, pending, or a bare mention;
+2. links mentions of the same line across documents (shared distinctive terms such as exhibit
+   references, registrations, names, or close meaning by sentence embeddings);
+3. suggests each line with no linked result, citing every place that raises it or leaves it open.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from assistant.detectors.base import Detector
+from assistant.detectors.common import cite_segment, clamp, tokens
+from assistant.nlp.context import CaseContext
+from assistant.nlp.entities import EXHIBIT, PHONE, VRM
+from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
+from assistant.nlp.status import RAISE, StatusCue, classify
+from assistant.types import Suggestion
+
+KINDS_ORDER = (
+    "cctv", "phone_digital", "social_media", "forensic_medical", "witness", "suspect",
+    "location_search", "vehicle_anpr", "third_party_records", "financial", "other_victims", "other",
+)
+# A bare mention (no action, no status) is a line only when the evidence is plainly available.
+AVAILABLE = re.compile(
+    r"\b(?:gave\s+(?:her|him|them)|bought\s+(?:her|him|them)|has\s+(?:a|an)\s+\w+|there\s+(?:is|are|was|were)\s+"
+    r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?\s+the|covering|named|mentioned|described|"
+    r"said|says|stated|states|told|disclosed|reported|also|too|as\s+well|another|other|second|"
+    r"used\s+to\s+(?:contact|message|call)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
+    r"(?:on|via|through))\b",
+    re.I,
+)
+_CLAUSE_SPLIT = re.compile(r";\s+|\s+but\s+|,?\s+however,?\s+|,\s+although\s+|\s+-\s+|\s+\u2013\s+|\.\s+")
+_STOP = frozenset(
+    "the a an and or but of in on at to for with by as is was were be been being this that these "
+    "those it its he she they them his her their we our you your i from not no has have had did do "
+    "does will would should could may might can which who whom whose what when where there then than "
+    "so such also any all some one two three into onto over under after before about up down out off "
+    "ip s1 s2 s3 s4 officer oic dc ds pc".split()
+)
+_IDENTIFY_SUSPECT = re.compile(
+    r"\b(?:identify|identified|identification|unidentified|unknown|trace|traced|untraced|locate|located|"
+    r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?)\b",
+    re.I,
+)
+
+
+@dataclass
+class _KindRules:
+    kind: str
+    label: str
+    action: str
+    raise_rx: re.Pattern[str]
+    exclude_rx: re.Pattern[str] | None
+    done_rx: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def kind_rules() -> dict[str, _KindRules]:
+    lex = load_lexicon("inquiry_kinds")
+    out: dict[str, _KindRules] = {}
+    for kind in KINDS_ORDER:
+        e = lex[kind]
+        out[kind] = _KindRules(
+            kind=kind,
+            label=e["label"],
+            action=e["action"],
+            raise_rx=re.compile("|".join(e["raise"]), re.I),
+            exclude_rx=re.compile("|".join(e["exclude"]), re.I) if e["exclude"] else None,
+            done_rx=re.compile("|".join(e["done"]), re.I),
+        )
+    return out
+
+
+def kinds_in(text: str) -> list[tuple[str, int, int]]:
+    """Each kind of inquiry the text mentions, with its first trigger (offsets in ``text``)."""
+    found: list[tuple[str, int, int]] = []
+    for kind, r in kind_rules().items():
+        excl = [(m.start(), m.end()) for m in r.exclude_rx.finditer(text)] if r.exclude_rx else []
+        for m in r.raise_rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in excl):
+                continue
+            found.append((kind, m.start(), m.end()))
+            break
+    return found
+
+
+@dataclass
+class _Mention:
+    seg: int
+    kind: str
+    trig: tuple[int, int]  # offsets in the segment text
+    status: StatusCue
+    distinct: set[str] = field(default_factory=set)
+    content: set[str] = field(default_factory=set)
+
+
+def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
+    """The clause of a prose sentence that holds [a, b); a table row is one clause."""
+    if "|" in text or "\t" in text:
+        return 0, len(text)
+    start, end = 0, len(text)
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if m.end() <= a:
+            start = m.end()
+        elif m.start() >= b:
+            end = m.start()
+            break
+    return start, end
+
+
+def _distinct_terms(text: str) -> set[str]:
+    terms = {m.group(0).replace(" ", "").upper() for m in EXHIBIT.finditer(text)}
+    terms |= {m.group(0).replace(" ", "").upper() for m in VRM.finditer(text)}
+    terms |= {re.sub(r"\D", "", m.group(0))[-9:] for m in PHONE.finditer(text)}
+    for m in re.finditer(r"\b[A-Z][a-zA-Z'\-]{2,}\b", text):
+        w = m.group(0)
+        if w.lower() in COMMON_CAPITALISED or w.isupper() and len(w) <= 4:
+            continue
+        # Skip the first word of the text (capitalised only because it starts a sentence).
+        if m.start() == 0:
+            continue
+        terms.add(w.lower())
+    for m in re.finditer(r"[\"\u201c\u2018']([A-Za-z][\w\-]{1,20})[\"\u201d\u2019']", text):
+        terms.add(m.group(1).lower())
+    return terms
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in tokens(text) if len(t) > 2 and t not in _STOP and not t.isdigit()}
+
+
+class UnfollowedInquiryDetector(Detector):
+    name = "unfollowed_inquiry"
+    version = "0.3.0"
+    type = "unfollowed_inquiry"
+
+    # How many segments may be embedded to link mentions (keeps 200-page bundles fast).
+    embed_budget = 600
+    link_cos = 0.62
+    done_cos = 0.72
+    max_lines_per_kind = 3
+
+    def warm_up(self) -> None:
+        kind_rules()
+
+    # -- step 1: mentions ------------------------------------------------------------------
+    def _mentions(self, ctx: CaseContext) -> list[_Mention]:
+        rules = kind_rules()
+        out: list[_Mention] = []
+        for i, seg in enumerate(ctx.segments):
+            text = seg.text
+            if len(text) < 12 or len(tokens(text)) < 3:
+                continue
+            for kind, a, b in kinds_in(text):
+                ca, cb = _clause_around(text, a, b)
+                clause = text[ca:cb]
+                st = classify(clause, rules[kind].done_rx)
+                if st.status == "mention" and (ca, cb) != (0, len(text)):
+                    whole = classify(text, rules[kind].done_rx)
+                    if whole.status != "done":
+                        st = whole
+                    else:
+                        st = StatusCue(st.status, st.start, st.end, st.cue)
+                else:
+                    st = StatusCue(st.status, st.start + ca if st.start >= 0 else -1,
+                                   st.end + ca if st.end >= 0 else -1, st.cue)
+                out.append(_Mention(i, kind, (a, b), st, _distinct_terms(text), _content_words(text)))
+        return out
+
+    # -- step 2: linking -------------------------------------------------------------------
+    def _vectors(self, ctx: CaseContext, ms: list[_Mention]) -> dict[int, np.ndarray]:
+        segs = sorted({m.seg for m in ms},
+                      key=lambda i: {"not_done": 0, "pending": 1, "done": 2, "mention": 3}[
+                          min((m.status.status for m in ms if m.seg == i),
+                              key=lambda s: {"not_done": 0, "pending": 1, "done": 2, "mention": 3}[s])])
+        segs = segs[: self.embed_budget]
+        if not segs:
+            return {}
+        try:
+            from assistant.index.embed import get_embedder
+
+            vecs = get_embedder().encode([ctx.segments[i].text for i in segs])
+        except Exception:  # no embedder: link by shared terms only
+            return {}
+        return {i: vecs[k] for k, i in enumerate(segs)}
+
+    @staticmethod
+    def _related(a: _Mention, b: _Mention, vec: dict[int, np.ndarray], cos_min: float) -> bool:
+        if a.seg == b.seg:
+            return True
+        if a.distinct & b.distinct:
+            return True
+        va, vb = vec.get(a.seg), vec.get(b.seg)
+        if va is not None and vb is not None and float(va @ vb) >= cos_min:
+            return True
+        union = a.content | b.content
+        return bool(union) and len(a.content & b.content) / len(union) >= 0.45
+
+    # -- step 3: suggestions ---------------------------------------------------------------
+    def detect(self, ctx: CaseContext) -> list[Suggestion]:
+        ms = self._mentions(ctx)
+        if not ms:
+            return []
+        vec = self._vectors(ctx, ms)
+        rules = kind_rules()
+        out: list[Suggestion] = []
+        for kind in KINDS_ORDER:
+            km = [m for m in ms if m.kind == kind]
+            dones = [m for m in km if m.status.status == "done"]
+            # A mention is answered by a linked result elsewhere (same exhibit, place, person or
+            # close meaning). An explicit "not done" is only answered by a result that shares a
+            # distinctive term with it (the same object).
+            opens = [
+                o for o in km if o.status.status != "done"
+                and not any(self._related(o, d, vec, self.done_cos) for d in dones
+                            if o.status.status != "not_done" or o.distinct & d.distinct)
+            ]
+            if not opens:
+                continue
+            # One suggestion per kind and case: the places that raise or leave it open are its
+            # citations (labelled sets rarely hold two unfollowed lines of one kind in one case,
+            # and a reviewer reads one line per kind faster than several fragments).
+            conf, why = self._confidence(ctx, kind, opens)
+            if conf is None:
+                continue
+            out.append(self._suggest(ctx, rules[kind], opens, conf, why))
+        return out
+
+    def _components(self, opens: list[_Mention], vec: dict[int, np.ndarray]) -> list[list[_Mention]]:
+        parent = list(range(len(opens)))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i in range(len(opens)):
+            for j in range(i + 1, len(opens)):
+                if self._related(opens[i], opens[j], vec, self.link_cos):
+                    parent[find(i)] = find(j)
+        groups: dict[int, list[_Mention]] = {}
+        for i, m in enumerate(opens):
+            groups.setdefault(find(i), []).append(m)
+        return list(groups.values())
+
+    def _confidence(
+        self, ctx: CaseContext, kind: str, line: list[_Mention]
+    ) -> tuple[float | None, dict[str, Any]]:
+        statuses = {m.status.status for m in line}
+        texts = [ctx.segments[m.seg].text for m in line]
+        why: dict[str, Any] = {"statuses": sorted(statuses)}
+        if kind == "suspect" and not any(_IDENTIFY_SUSPECT.search(t) for t in texts):
+            return None, why  # a named suspect not interviewed is a missing interview instead
+        if "not_done" in statuses:
+            conf = 0.8
+        elif "pending" in statuses:
+            raised = any(RAISE.search(t) for t in texts)
+            conf = 0.62 if raised else 0.5
+        else:
+            if kind not in {"phone_digital", "other_victims", "cctv", "social_media", "financial",
+                            "vehicle_anpr", "forensic_medical"}:
+                return None, why
+            if not any(AVAILABLE.search(t) for t in texts):
+                return None, why
+            conf = 0.4
+        docs = {ctx.segments[m.seg].document for m in line}
+        if len(docs) > 1:
+            conf += 0.05
+        if any(re.search(r"\b(?:CPS|SIO|action\s+plan|advice|advised)\b", t) for t in texts):
+            conf += 0.04
+        why["documents"] = len(docs)
+        return clamp(conf), why
+
+    def _suggest(
+        self, ctx: CaseContext, r: _KindRules, line: list[_Mention], conf: float, why: dict[str, Any]
+    ) -> Suggestion:
+        order = {"not_done": 0, "pending": 1, "mention": 2, "done": 3}
+        line = sorted(line, key=lambda m: (order[m.status.status], m.seg))
+        cites = []
+        seen: set[tuple[str, int, int, int]] = set()
+        for m in line[:6]:
+            seg = ctx.segments[m.seg]
+            c = cite_segment(ctx, seg, (seg.start + m.trig[0], seg.start + m.trig[1]))
+            key = (c.document, c.page, c.start, c.end)
+            if key not in seen:
+                seen.add(key)
+                cites.append(c)
+        lead = line[0]
+        lead_text = " ".join(ctx.segments[lead.seg].text.split())
+        short = lead_text if len(lead_text) <= 90 else lead_text[:87] + "..."
+        state = {
+            "not_done": "recorded as not done",
+            "pending": "left open (requested/awaiting, no result)",
+            "mention": "available but never actioned",
+        }[lead.status.status]
+        places = ", ".join(sorted({f"{c.document} p.{c.page}" for c in cites}))
+        rationale = (
+            f"{r.label}: this line of inquiry is {state}"
+            + (f" (\"{lead.status.cue}\")" if lead.status.cue else "")
+            + f". It appears in {places}, and no document in the case records its result. "
+            f"A result would need: {r.action}."
+        )
+        return Suggestion(
+            type="unfollowed_inquiry",
+            kind=r.kind,
+            title=f"{r.label}: {short}",
+            rationale=rationale,
+            confidence=conf,
+            citations=cites,
+            detector=self.name,
+            detector_version=self.version,
+            explanation={"status_cue": lead.status.cue, **why},
+        )

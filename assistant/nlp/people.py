@@ -1,0 +1,656 @@
+"""People in a case: who they are, what the file calls them, and their role.
+
+UK records name people in many ways: "Bradley STOTT", "STOTT, Bradley", "Mr Stott", "Stotty",
+"S2", "SUSP2", "Suspect 2", "a male known only as 'Jinx'", first names alone in social care
+notes, and mixed-case names in letters. Officers (rank + collar number + SURNAME) are neither
+suspects nor witnesses and are excluded.
+
+Rules do most of the work (they are fast and explainable); spaCy's small English model is run
+only on segments that hold a capitalised pair of words no rule explained, within a budget.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from assistant.nlp.context import CaseContext
+from assistant.nlp.entities import find_officers
+from assistant.nlp.entities import find_dates
+from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
+from assistant.types import Segment
+
+ROLE_LABEL = re.compile(
+    r"\b(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
+    r"|\b(?P<long>Victim|Complainant|Injured Party|Suspect|Nominal|Witness|Offender)\s(?:No\.?\s?)?"
+    r"(?P<n2>\d{1,2}|[A-D])\b",
+    re.I,
+)
+_LONG_ROLE = {
+    "victim": "victim", "complainant": "victim", "injured party": "victim",
+    "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
+}
+
+_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+_SUR_CAPS = r"(?:Mc|Mac|O')?[A-Z][A-Z'\-]*[A-Z](?:-[A-Z]{2,})?"
+# "Bradley STOTT", "Mary-Jane O'NEILL", "Adeel Khan RASOOL"
+FULL_CAPS = re.compile(rf"\b(?P<first>{_NAME})(?:\s+(?P<mid>{_NAME}))?\s+(?P<sur>{_SUR_CAPS})\b")
+# "STOTT, Bradley" / "STOTT Bradley" (record-system nominal lists)
+SUR_FIRST = re.compile(rf"\b(?P<sur>{_SUR_CAPS}),?\s+(?P<first>{_NAME})\b(?P<next>\s+{_SUR_CAPS}\b)?")
+# 'S3 "ROBBO"', 'SUSP2 - "Deano"': a role label followed by a quoted name.
+LABEL_QUOTED = re.compile(
+    r"\b(?:IP|S|SUS|SUSP|N|W|WIT)\s?-?\d{1,2}\b[\s:\-\u2013]*[\"\u201c\u2018'](?P<nick>[A-Za-z][\w'\-]{1,20})[\"\u201d\u2019']"
+)
+TITLE_NAME = re.compile(
+    rf"\b(?P<title>Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:(?P<first>{_NAME})\s+)?(?P<sur>[A-Z][A-Za-z'\-]+)\b"
+)
+MIXED = re.compile(rf"\b(?P<first>{_NAME})\s+(?P<sur>(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+NICK = re.compile(
+    r"\b(?:known\s+(?:only\s+)?(?:to\s+\w+\s+)?as|(?:also\s+)?known\s+locally\s+as|a\.?k\.?a\.?|AKA|"
+    r"alias|nick-?named|street\s+name|calls?\s+(?:him|her|them)self|called|goes\s+by|"
+    r"referred\s+to\s+as|she\s+calls|he\s+calls|they\s+call\s+him)[\s:]+[\"\u201c\u2018']?"
+    r"(?P<nick>[A-Za-z][\w'\-]{1,20}(?:\s[A-Z][a-z]+)?)[\"\u201d\u2019']?",
+)
+QUOTED_NICK = re.compile(
+    r"\b(?:male|man|lad|boy|youth|person|female|woman|girl|friend|suspect|driver|someone|"
+    r"older\s+(?:male|man|boy|lad))\s+(?:\w+\s+){0,3}?[\"\u201c\u2018'](?P<nick>[A-Z][\w'\-]{1,20})"
+    r"[\"\u201d\u2019']"
+)
+
+# Words around a mention that say which role a person plays.
+ROLE_CUES: dict[str, re.Pattern[str]] = {
+    "suspect": re.compile(
+        r"\b(?:suspects?|susp\d?|offenders?|perpetrators?|abusers?|accused|alleged(?:ly)?\s+"
+        r"(?:offender|perpetrator|abuser)|nominals?|arrest(?:ed)?|interview(?:ed)?\s+under\s+caution|"
+        r"IUC|CAWN|abduction\s+warning|charged|bail(?:ed)?|released\s+under\s+investigation|RUI|"
+        r"named\s+as\s+responsible|the\s+(?:older\s+)?(?:male|man|men)|drove|supplied|raped|assaulted|"
+        r"groom(?:ed|ing)|exploit(?:ed|ing)|previous\s+convictions?|PNC\s+record)\b",
+        re.I,
+    ),
+    "victim": re.compile(
+        r"\b(?:victims?|complainants?|injured\s+part(?:y|ies)|IP\d?|aggrieved|survivors?|"
+        r"child|CYP|young\s+person|girl|boy|disclos(?:ed|ure)|ABE|VRI|looked[- ]after|"
+        r"missing\s+episodes?|foster|in\s+care|d\.?o\.?b|born\s+\d|aged\s+1[0-7]|1[0-7]\s*(?:yrs?|years?\s+old))\b",
+        re.I,
+    ),
+    "witness": re.compile(
+        r"\b(?:witness(?:es)?|W\d|eye[- ]?witness|TIE|present\s+(?:at|when|during)|saw|seen\s+by|"
+        r"was\s+with|were\s+with|friend|best\s+friend|neighbour|driver|taxi|shop\s?keeper|"
+        r"told\s+(?:her|his|their)\s+(?:mother|mum|father|dad|carer|teacher)|received\s+(?:the\s+)?"
+        r"(?:first\s+)?disclosure|first\s+disclosure|MG11|statement\s+from)\b",
+        re.I,
+    ),
+}
+PROFESSIONAL = re.compile(
+    r"\b(?:social\s+worker|SW|teacher|head\s?teacher|DSL|safeguarding\s+lead|nurse|doctor|Dr|GP|"
+    r"ISVA|IDVA|paediatrician|solicitor|CPS|lawyer|prosecutor|manager|key\s?worker|youth\s+worker|"
+    r"support\s+worker|team\s+manager|practitioner|clinician|health\s+visitor|counsellor|"
+    r"intermediary|appropriate\s+adult|interpreter|author|reviewer|analyst|officer)\b",
+    re.I,
+)
+HEADING_ROLE = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?P<h>suspects?|offenders?|nominals?|victims?|complainants?|injured\s+part(?:y|ies)|"
+    r"witness(?:es)?|persons?\s+of\s+interest)(?:\(s\)|\(es\))?(?:\s+(?:details|list|information|summary))?\W*$",
+    re.I,
+)
+# Cues right next to a name (same clause, a few words away): strong evidence of a role.
+STRONG_CUES: dict[str, re.Pattern[str]] = {
+    "suspect": re.compile(
+        r"\b(?:suspects?|S\d|SUSP\d?|offenders?|nominal|accused|perpetrators?|arrest(?:ed)?|"
+        r"interview(?:ed)?\s+under\s+caution|IUC|CAWN|no[- ]comment|prepared\s+statement|charged|"
+        r"RUI|bail(?:ed)?|custody|detained|denied|denies|VA\s+interview|voluntary\s+(?:attendance|interview)|"
+        r"intel(?:ligence)?\s+(?:checks?|research)|not\s+identified|unidentified)\b",
+        re.I,
+    ),
+    "victim": re.compile(
+        r"\b(?:victims?|complainants?|injured\s+part(?:y|ies)|IP\d?|aggrieved|MFH|misper|CYP|"
+        r"ABE|VRI|disclos(?:ed|ure|es)|SARC|looked[- ]after|LAC|in\s+care|children'?s\s+home|"
+        r"missing\s+(?:from|episodes?)|reported\s+missing)\b",
+        re.I,
+    ),
+    "witness": re.compile(
+        r"\b(?:witness(?:es)?|W\d|TIE|MG11|statement\s+(?:from|of)|present\s+(?:at|when|during)|"
+        r"eye[- ]?witness)\b",
+        re.I,
+    ),
+}
+_REL = (r"(?:mother|mum|father|dad|step-?(?:mother|father|dad|mum)|parent|carer|foster\s+carer|guardian|"
+        r"grandmother|grandfather|nan|gran|aunt|uncle|sister|brother|cousin|(?:best\s+)?friend|"
+        r"neighbour|landlord|manager|staff(?:\s+member)?|shop\s?keeper|owner|driver|boss|colleague)")
+# "her mum, Tracey X" / "mother Donna X" right before a name; "X (mother of IP1)" / "X, a friend" after.
+RELATION_BEFORE = re.compile(rf"\b{_REL}(?:\s+of\s+\w+)?\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
+RELATION_AFTER = re.compile(rf"^\s*(?:[,(\-]\s*|\s+is\s+|\s+was\s+)(?:the\s+|a\s+|an\s+|her\s+|his\s+|IP\d?'s\s+)?"
+                            rf"(?:\w+\s+)?{_REL}\b", re.I)
+AGE_AFTER = re.compile(
+    r"^[\s,]*(?:\(\s*(?P<a>\d{1,2})\s*(?:yrs?|years?)?\s*\)|,?\s*(?:aged?\s+)(?P<b>\d{1,2})\b|"
+    r",\s*(?P<c>\d{1,2})\s*(?:yrs?|years?)?\s*[,.;)]|(?:,\s*)?(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    seg: int  # index into CaseContext.segments
+    start: int  # page offsets
+    end: int
+    text: str
+    how: str  # "full", "surname-first", "title", "mixed", "nick", "label", "first", "ner"
+
+
+@dataclass
+class Person:
+    """One person of the case, gathered across documents."""
+
+    surname: str | None = None  # upper-case
+    first: str | None = None
+    nicknames: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)  # "S2", "IP1" (upper-case, no spaces)
+    names: Counter[str] = field(default_factory=Counter)  # display forms as printed
+    mentions: list[Mention] = field(default_factory=list)
+    role_votes: Counter[str] = field(default_factory=Counter)
+    professional: int = 0
+    ages: list[int] = field(default_factory=list)
+
+    @property
+    def role(self) -> str | None:
+        if not self.role_votes:
+            return None
+        (best, n), *rest = self.role_votes.most_common()
+        return best if n > 0 else None
+
+    @property
+    def display(self) -> str:
+        if self.names:
+            full = [n for n in self.names if " " in n and self.surname and self.surname in n.upper()]
+            if full:
+                return max(full, key=lambda n: (self.names[n], len(n)))
+            return self.names.most_common(1)[0][0]
+        if self.nicknames:
+            return sorted(self.nicknames)[0]
+        return sorted(self.labels)[0] if self.labels else "unknown person"
+
+    def aliases(self) -> list[str]:
+        out: list[str] = []
+        disp = self.display.lower()
+        for a in sorted(self.nicknames) + sorted(self.labels):
+            if a.lower() not in disp and a not in out:
+                out.append(a)
+        if self.first and self.first.lower() not in disp:
+            out.append(self.first)
+        return out
+
+    def subject(self) -> str:
+        """Display name with every alias, e.g. 'Bradley STOTT (Stotty, S2)'."""
+        al = self.aliases()
+        return f"{self.display} ({', '.join(al)})" if al else self.display
+
+    def key_terms(self) -> set[str]:
+        """Lower-case words that identify this person in text."""
+        terms = {n.lower() for n in self.nicknames} | {lab.lower() for lab in self.labels}
+        if self.surname:
+            terms.add(self.surname.lower())
+        if self.first:
+            terms.add(self.first.lower())
+        return terms
+
+
+def _norm_label(m: re.Match[str]) -> tuple[str, str] | None:
+    if m.group("long"):
+        role = _LONG_ROLE[m.group("long").lower()]
+        n = m.group("n2").upper()
+        prefix = {"victim": "IP", "suspect": "S", "witness": "W"}[role]
+        return f"{prefix}{n}", role
+    n = m.group("n")
+    if m.group("v"):
+        g = m.group("v").upper()
+        if g == "C" and not m.group(0).isupper():
+            return None
+        return f"IP{n}", "victim"
+    if m.group("s"):
+        g = m.group("s").upper()
+        if g == "N":
+            return f"N{n}", "suspect"
+        return f"S{n}", "suspect"
+    return f"W{n}", "witness"
+
+
+def _ok_first(word: str) -> bool:
+    return word.lower() not in COMMON_CAPITALISED and len(word) >= 2
+
+
+def _ok_surname(word: str) -> bool:
+    w = word.upper().strip("'-")
+    return (len(w) >= 2 and w not in NOT_SURNAMES and not any(ch.isdigit() for ch in w)
+            and any(v in w for v in "AEIOUY"))
+
+
+def _known_first(word: str) -> bool:
+    names = first_names()
+    w = word.lower()
+    return w in names or all(part in names for part in re.split(r"[-']", w) if part)
+
+
+class PeopleFinder:
+    """Collects people from a case's segments. Use ``find_people(ctx)``."""
+
+    def __init__(self, ctx: CaseContext, *, ner_budget: int = 400) -> None:
+        self.ctx = ctx
+        self.people: list[Person] = []
+        self.by_surname: dict[str, Person] = {}
+        self.by_label: dict[str, Person] = {}
+        self.by_nick: dict[str, Person] = {}
+        self.officer_surnames: set[str] = set()
+        self.ner_budget = ner_budget
+        self._taken: dict[int, list[tuple[int, int]]] = {}
+
+    # -- registry -------------------------------------------------------------------------
+    def _person_for(
+        self, *, surname: str | None = None, first: str | None = None, nick: str | None = None,
+        label: str | None = None,
+    ) -> Person:
+        p: Person | None = None
+        if surname:
+            p = self.by_surname.get(surname.upper())
+            if p is not None and first and p.first and p.first != first:
+                # Same surname, different first name: siblings or parent and child.
+                p = self.by_surname.get(f"{surname.upper()}|{first}")
+        if p is None and nick:
+            p = self.by_nick.get(nick.lower())
+        if p is None and label:
+            p = self.by_label.get(label)
+        if p is None:
+            p = Person()
+            self.people.append(p)
+        if surname:
+            su = surname.upper()
+            if p.surname is None:
+                p.surname = su
+            key = su if su not in self.by_surname or self.by_surname[su] is p else f"{su}|{first}"
+            self.by_surname.setdefault(key, p)
+        if first and not p.first:
+            p.first = first
+        if nick:
+            p.nicknames.add(nick)
+            self.by_nick.setdefault(nick.lower(), p)
+        if label:
+            p.labels.add(label)
+            self.by_label.setdefault(label, p)
+        return p
+
+    # -- passes ---------------------------------------------------------------------------
+    def run(self) -> list[Person]:
+        segs = self.ctx.segments
+        officer_spans: dict[int, list[tuple[int, int]]] = {}
+        for i, s in enumerate(segs):
+            offs = find_officers(s.text)
+            if offs:
+                officer_spans[i] = [(o.start, o.end) for o in offs]
+                self.officer_surnames.update(o.surname for o in offs)
+        heading_role: dict[int, str] = {}
+        cur: tuple[str, int, str] | None = None  # (document, page, role)
+        for i, s in enumerate(segs):
+            m = HEADING_ROLE.match(s.text)
+            if m:
+                h = m.group("h").lower()
+                role = "suspect" if h.startswith(("susp", "offend", "nomin", "person")) else (
+                    "witness" if h.startswith("witn") else "victim")
+                cur = (s.document, s.page, role)
+                continue
+            if cur and (s.document, s.page) == cur[:2] and len(s.text) < 400:
+                heading_role[i] = cur[2]
+            elif cur and (s.document, s.page) != cur[:2]:
+                cur = None
+
+        pending_ner: list[int] = []
+        for i, s in enumerate(segs):
+            found = self._names_in(i, s, officer_spans.get(i, []))
+            if not found and _maybe_mixed_name(s.text):
+                pending_ner.append(i)
+        if pending_ner:
+            self._ner_pass(pending_ner[: self.ner_budget], officer_spans)
+        for i, s in enumerate(segs):
+            self._remention_pass(i, s)
+        # First names alone, once full names are known.
+        firsts = {p.first: p for p in self.people if p.first and p.surname}
+        if firsts:
+            rx = re.compile(r"\b(" + "|".join(re.escape(f) for f in firsts) + r")\b(?!\s+[A-Z])")
+            for i, s in enumerate(segs):
+                for m in rx.finditer(s.text):
+                    p = firsts[m.group(1)]
+                    if not any(mm.seg == i and mm.start <= s.start + m.start() < mm.end
+                               for mm in p.mentions):
+                        p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(),
+                                                  m.group(1), "first"))
+        # Role labels not bound to a name become people of their own ("S3" only).
+        for i, s in enumerate(segs):
+            for m in ROLE_LABEL.finditer(s.text):
+                lab = _norm_label(m)
+                if lab is None:
+                    continue
+                p = self.by_label.get(lab[0])
+                if p is None:
+                    p = self._person_for(label=lab[0])
+                p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "label"))
+                p.role_votes[lab[1]] += 3
+        self._merge_aliases()
+        self._vote_roles(heading_role)
+        self._drop_officers_and_noise()
+        return self.people
+
+    def _names_in(self, i: int, s: Segment, officers: list[tuple[int, int]]) -> bool:
+        text = s.text
+        taken: list[tuple[int, int]] = list(officers)
+        found = False
+        names = first_names()
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < e and s_ < b for s_, e in taken)
+
+        def add(p: Person, a: int, b: int, how: str, display: str) -> None:
+            nonlocal found
+            taken.append((a, b))
+            p.mentions.append(Mention(i, s.start + a, s.start + b, text[a:b], how))
+            p.names[display] += 1
+            found = True
+            self._bind_label(p, text, a, b)
+
+        def anchored(a: int, b: int) -> bool:
+            """A name the gazetteer does not know still counts when the file gives it a role
+            label, an age or a date of birth, or a title right beside it."""
+            after = text[b:b + 40]
+            before = text[max(0, a - 30):a]
+            return bool(AGE_AFTER.match(after) or ROLE_LABEL.search(before[-12:] + " " + after[:14])
+                        or re.search(r"\\b(?:victim|complainant|suspect|witness|IP|S\\d|W\\d)\\W*$", before, re.I))
+
+        for m in FULL_CAPS.finditer(text):
+            first, mid, sur = m.group("first"), m.group("mid"), m.group("sur")
+            if not free(m.start(), m.end()) or not _ok_surname(sur):
+                continue
+            a = m.start()
+            if not _known_first(first):
+                if mid and _known_first(mid):
+                    first, a = mid, m.start("mid")
+                elif not (_ok_first(first) and len(sur) >= 3 and anchored(m.start(), m.end())):
+                    continue
+            if sur.upper() in self.officer_surnames and not anchored(a, m.end()):
+                continue
+            p = self._person_for(surname=sur, first=first)
+            add(p, a, m.end(), "full", f"{first} {sur}")
+        for m in SUR_FIRST.finditer(text):
+            sur, first = m.group("sur"), m.group("first")
+            if not free(m.start(), m.end()) or not _ok_surname(sur) or not _known_first(first):
+                continue
+            if len(sur) < 3 or sur.upper() in self.officer_surnames:
+                continue
+            nxt = (m.group("next") or "").strip()
+            if nxt and _ok_surname(nxt):
+                continue  # "SMITH John JONES": John JONES is the name (FULL_CAPS took it)
+            p = self._person_for(surname=sur, first=first)
+            add(p, m.start(), m.end(), "surname-first", f"{first} {sur}")
+        for m in TITLE_NAME.finditer(text):
+            sur = m.group("sur")
+            if not free(m.start(), m.end()) or not _ok_surname(sur) or sur.lower() in COMMON_CAPITALISED:
+                continue
+            p = self._person_for(surname=sur, first=m.group("first"))
+            add(p, m.start(), m.end(), "title", m.group(0))
+        for m in MIXED.finditer(text):
+            first, sur = m.group("first"), m.group("sur")
+            if not free(m.start(), m.end()) or not _known_first(first):
+                continue
+            if sur.lower() in COMMON_CAPITALISED or sur.lower() in names or len(sur) < 3:
+                continue
+            p = self._person_for(surname=sur, first=first)
+            add(p, m.start(), m.end(), "mixed", f"{first} {sur}")
+        for rx in (NICK, QUOTED_NICK, LABEL_QUOTED):
+            for m in rx.finditer(text):
+                nick = m.group("nick").strip()
+                if nick.lower() in COMMON_CAPITALISED or len(nick) < 2:
+                    continue
+                a, b = m.start("nick"), m.end("nick")
+                if not free(a, b):
+                    continue
+                owner = self._owner_before(i, text, m.start())
+                lab_m = ROLE_LABEL.fullmatch(nick) or (re.fullmatch(r"IP|V", nick) and nick)
+                if lab_m:
+                    # "referred to as IP": a role label for the person just named, not a nickname
+                    if owner is not None:
+                        label = _norm_label(lab_m)[0] if isinstance(lab_m, re.Match) else "IP"
+                        owner.labels.add(label)
+                        self.by_label.setdefault(label, owner)
+                        owner.role_votes["victim" if label.startswith("IP") else "suspect"
+                                         if label[0] in "SN" else "witness"] += 4
+                    continue
+                p = owner or self._person_for(nick=nick)
+                if owner is not None:
+                    p.nicknames.add(nick)
+                    self.by_nick.setdefault(nick.lower(), p)
+                taken.append((a, b))
+                p.mentions.append(Mention(i, s.start + a, s.start + b, text[a:b], "nick"))
+                if rx is LABEL_QUOTED:
+                    lm = ROLE_LABEL.match(text, m.start())
+                    lab = _norm_label(lm) if lm else None
+                    if lab and (lab[0] not in self.by_label or self.by_label[lab[0]] is p
+                                or not (self.by_label[lab[0]].surname or self.by_label[lab[0]].first)):
+                        other = self.by_label.get(lab[0])
+                        if other is not None and other is not p:
+                            self._merge(p, other)
+                        p.labels.add(lab[0])
+                        self.by_label[lab[0]] = p
+                        p.role_votes[lab[1]] += 4
+                else:
+                    self._bind_label(p, text, m.start(), b, gap_words=4)
+                found = True
+        self._taken[i] = taken
+        return found
+
+    def _remention_pass(self, i: int, s: Segment) -> None:
+        """Known nicknames and bare surnames seen again, anywhere in the case."""
+        text = s.text
+        taken = self._taken.setdefault(i, [])
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < e and s_ < b for s_, e in taken)
+
+        for key, p in list(self.by_nick.items()):
+            for m in re.finditer(rf"\b{re.escape(key)}\b", text, re.I):
+                if free(m.start(), m.end()) and m.group(0)[0].isupper():
+                    taken.append((m.start(), m.end()))
+                    p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "nick"))
+                    self._bind_label(p, text, m.start(), m.end())
+        for m in re.finditer(rf"\b{_SUR_CAPS}\b", text):
+            p = self.by_surname.get(m.group(0))
+            if p is not None and free(m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "surname"))
+                self._bind_label(p, text, m.start(), m.end())
+
+    def _owner_before(self, i: int, text: str, pos: int) -> Person | None:
+        """The person a nickname belongs to: the last name mentioned just before it."""
+        best: Person | None = None
+        best_end = -1
+        seg_start = self.ctx.segments[i].start
+        for p in self.people:
+            for mm in p.mentions:
+                if mm.seg == i and mm.how != "nick":
+                    rel_end = mm.end - seg_start
+                    if rel_end <= pos and pos - rel_end <= 40 and rel_end > best_end:
+                        best, best_end = p, rel_end
+        return best
+
+    def _bind_label(self, p: Person, text: str, a: int, b: int, gap_words: int = 0) -> None:
+        """Bind a role label right before or after a name: 'S2: Bradley STOTT', 'STOTT (S2)',
+        and for a nickname 'S3: a male known only as "Jinx"' (``gap_words`` words between)."""
+        before = text[max(0, a - 24 - 12 * gap_words):a]
+        after = text[b:b + 24]
+        for chunk, at_end in ((before, True), (after, False)):
+            for m in ROLE_LABEL.finditer(chunk):
+                gap = chunk[m.end():] if at_end else chunk[: m.start()]
+                g = gap.strip(" :-\u2013(),\"'")
+                if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
+                    pass
+                elif len(g) > (0 if at_end else 2):
+                    continue
+                lab = _norm_label(m)
+                if lab is None:
+                    continue
+                label, role = lab
+                other = self.by_label.get(label)
+                if other is not None and other is not p:
+                    if other.surname or other.first:
+                        continue  # label already bound to someone else
+                    self._merge(p, other)
+                p.labels.add(label)
+                self.by_label[label] = p
+                p.role_votes[role] += 4
+
+    def _merge_aliases(self) -> None:
+        """A nickname that is another person's surname ('a male called KEYWORTH') is that person."""
+        for p in list(self.people):
+            if p.surname or p not in self.people:
+                continue
+            for nick in list(p.nicknames):
+                q = self.by_surname.get(nick.upper())
+                if q is None:
+                    same_first = [o for o in self.people if o is not p and o.first
+                                  and o.first.lower() == nick.lower() and o.surname]
+                    q = same_first[0] if len(same_first) == 1 else None
+                if q is not None and q is not p:
+                    q.nicknames.discard(nick)
+                    p.nicknames.discard(nick)
+                    self._merge(q, p)
+                    break
+
+    def _merge(self, keep: Person, other: Person) -> None:
+        keep.nicknames |= other.nicknames
+        keep.labels |= other.labels
+        keep.names.update(other.names)
+        keep.mentions.extend(other.mentions)
+        keep.role_votes.update(other.role_votes)
+        for d in (self.by_label, self.by_nick, self.by_surname):
+            for k, v in list(d.items()):
+                if v is other:
+                    d[k] = keep
+        if other in self.people:
+            self.people.remove(other)
+
+    def _ner_pass(self, idxs: list[int], officer_spans: dict[int, list[tuple[int, int]]]) -> None:
+        from assistant.nlp.models import get_spacy
+
+        nlp = get_spacy()
+        names = first_names()
+        texts = [self.ctx.segments[i].text for i in idxs]
+        for i, doc in zip(idxs, nlp.pipe(texts, batch_size=64), strict=True):
+            s = self.ctx.segments[i]
+            for ent in doc.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                words = ent.text.split()
+                if len(words) < 2 or len(words) > 4:
+                    continue
+                if any(a <= ent.start_char < b for a, b in officer_spans.get(i, [])):
+                    continue
+                first, sur = words[0], words[-1]
+                if first.lower() not in names or not sur[:1].isupper():
+                    continue
+                if not _ok_surname(sur) or sur.lower() in COMMON_CAPITALISED or sur.lower() in names:
+                    continue
+                p = self._person_for(surname=sur, first=first)
+                p.mentions.append(Mention(i, s.start + ent.start_char, s.start + ent.end_char,
+                                          ent.text, "ner"))
+                p.names[f"{first} {sur}"] += 1
+                self._bind_label(p, s.text, ent.start_char, ent.end_char)
+
+    def _reference_year(self) -> int | None:
+        """The year most dates of the case fall in (to turn a date of birth into an age)."""
+        years: Counter[int] = Counter()
+        for s in self.ctx.segments[:4000]:
+            for a, _, d in find_dates(s.text):
+                if not re.search(r"(?:DOB|born|b\\.)\\W*$", s.text[max(0, a - 12):a], re.I):
+                    years[d.year] += 1
+        return years.most_common(1)[0][0] if years else None
+
+    def _age_at(self, text: str, b: int, ref_year: int | None) -> int | None:
+        m = AGE_AFTER.match(text[b:b + 40])
+        if not m:
+            return None
+        for g in ("a", "b", "c"):
+            if m.group(g):
+                return int(m.group(g))
+        if ref_year is None:
+            return None
+        ds = find_dates(text[b:b + 40])
+        if ds and ds[0][0] <= 16:
+            return ref_year - ds[0][2].year
+        return None
+
+    def _vote_roles(self, heading_role: dict[int, str]) -> None:
+        segs = self.ctx.segments
+        ref_year = self._reference_year()
+        for p in self.people:
+            for mm in p.mentions:
+                s = segs[mm.seg]
+                a, b = mm.start - s.start, mm.end - s.start
+                # The clause around the mention: strong cues within a few words count most.
+                near = s.text[max(0, a - 32): b + 32]
+                for role, rx in STRONG_CUES.items():
+                    if rx.search(near):
+                        p.role_votes[role] += 1.5
+                if RELATION_BEFORE.search(s.text[max(0, a - 40):a]) or RELATION_AFTER.match(s.text[b:b + 40]):
+                    p.role_votes["witness"] += 2
+                    p.role_votes["victim"] -= 1.5
+                window = s.text[max(0, a - 70): b + 70]
+                for role, rx in ROLE_CUES.items():
+                    if rx.search(window):
+                        p.role_votes[role] += 0.3
+                age = self._age_at(s.text, b, ref_year)
+                if age is not None and 5 <= age < 18:
+                    p.role_votes["victim"] += 0.5
+                    p.role_votes["suspect"] -= 2
+                    p.ages.append(age)
+                elif age is not None and 18 <= age < 100:
+                    p.role_votes["victim"] -= 4
+                    p.role_votes["suspect"] += 1
+                    p.ages.append(age)
+                if PROFESSIONAL.search(s.text[max(0, a - 30): b + 30]):
+                    p.professional += 1
+                if mm.seg in heading_role:
+                    p.role_votes[heading_role[mm.seg]] += 2
+            for r in list(p.role_votes):
+                p.role_votes[r] = max(0.0, p.role_votes[r])
+
+    def _drop_officers_and_noise(self) -> None:
+        keep: list[Person] = []
+        for p in self.people:
+            if p.surname and p.surname in self.officer_surnames and not p.labels:
+                continue
+            if not p.mentions:
+                continue
+            if p.professional and p.professional >= len(p.mentions) / 2 and not p.labels:
+                continue
+            keep.append(p)
+        self.people = keep
+
+
+_CAP_PAIR = re.compile(rf"(?<=[a-z,;:] ){_NAME}\s+[A-Z][a-z]+\b")
+
+
+def _maybe_mixed_name(text: str) -> bool:
+    for m in _CAP_PAIR.finditer(text):
+        w1, w2 = m.group(0).split()[:2]
+        if w1.lower() not in COMMON_CAPITALISED and w2.lower() not in COMMON_CAPITALISED:
+            return True
+    return False
+
+
+def find_people(ctx: CaseContext) -> list[Person]:
+    """People of the case (cached on the context)."""
+    if "people" not in ctx.cache:
+        ctx.cache["people"] = PeopleFinder(ctx).run()
+    people: list[Person] = ctx.cache["people"]
+    return people
+
+
+def mentions_in(people: Iterable[Person], seg: int) -> list[tuple[Person, Mention]]:
+    return [(p, m) for p in people for m in p.mentions if m.seg == seg]
