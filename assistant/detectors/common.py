@@ -53,10 +53,17 @@ def _previous_sentence(text: str, start: int) -> int | None:
         return None
     # Walk back to the previous sentence end or paragraph break.
     body = stripped[:-1]
-    cut = max(body.rfind(". "), body.rfind("? "), body.rfind("! "), body.rfind("\n\n"),
-              body.rfind("\n"))
     base = max(0, start - 400)
-    s = base + (cut + 2 if cut != -1 else 0)
+    cut = -1
+    for sep in (". ", "? ", "! ", ".\n", "\n\n", "\n"):
+        k = body.rfind(sep)
+        if k != -1 and k + len(sep) > cut:
+            cut = k + len(sep)
+    if cut == -1:
+        if base > 0:
+            return None  # the sentence before is too long to quote whole
+        cut = 0
+    s = base + cut
     while s < start and text[s].isspace():
         s += 1
     if "|" in text[s:start]:

@@ -57,7 +57,9 @@ DONE = {
         r"|\b(?:gave|provided|made|signed)\s+(?:a|an|her|his)\s+(?:full\s+|written\s+|witness\s+)?"
         r"(?:statement|MG11)\b"
         r"|\b(?:ABE|VRI)\s+(?:interview\s+)?(?:completed|conducted|recorded)\b"
-        r"|\binterviewed\s+as\s+a\s+witness\b|\b(?:traced,?\s+interviewed\s+and\s+eliminated|TIE\s+complete)",
+        r"|\binterviewed\s+as\s+a\s+witness\b|\b(?:traced,?\s+interviewed\s+and\s+eliminated|TIE\s+complete)"
+        r"|\b(?:MG11|statement)\b[^|.;]{0,30}\b(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[A-Z]{2,4}/\d{1,3})"
+        r"[^|]*\|[^|]*\|?\s*(?:complete[d]?)\s*$",
         re.I,
     ),
 }

@@ -56,6 +56,9 @@ _IDENTIFY_SUSPECT = re.compile(
 )
 
 
+_RANK = {"not_done": 0, "pending": 1, "done": 2, "done_weak": 3, "mention": 4}
+
+
 @dataclass
 class _KindRules:
     kind: str
@@ -137,6 +140,20 @@ def _distinct_terms(text: str) -> set[str]:
     return terms
 
 
+def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
+    """Drop a suggestion whose every citation already backs a more confident one: one sentence
+    ("no search was made and the tablet was not seized") is one finding for a reviewer."""
+    kept: list[Suggestion] = []
+    used: set[tuple[str, int, int]] = set()
+    for s in sorted(sugs, key=lambda s: -s.confidence):
+        keys = {(c.document, c.page, c.start) for c in s.citations}
+        if keys <= used:
+            continue
+        used |= keys
+        kept.append(s)
+    return kept
+
+
 def _content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if len(t) > 2 and t not in _STOP and not t.isdigit()}
 
@@ -169,7 +186,7 @@ class UnfollowedInquiryDetector(Detector):
                 st = classify(clause, rules[kind].done_rx)
                 if st.status == "mention" and (ca, cb) != (0, len(text)):
                     whole = classify(text, rules[kind].done_rx)
-                    if whole.status != "done":
+                    if whole.status not in ("done", "done_weak"):
                         st = whole
                     else:
                         st = StatusCue(st.status, st.start, st.end, st.cue)
@@ -182,9 +199,8 @@ class UnfollowedInquiryDetector(Detector):
     # -- step 2: linking -------------------------------------------------------------------
     def _vectors(self, ctx: CaseContext, ms: list[_Mention]) -> dict[int, np.ndarray]:
         segs = sorted({m.seg for m in ms},
-                      key=lambda i: {"not_done": 0, "pending": 1, "done": 2, "mention": 3}[
-                          min((m.status.status for m in ms if m.seg == i),
-                              key=lambda s: {"not_done": 0, "pending": 1, "done": 2, "mention": 3}[s])])
+                      key=lambda i: _RANK[min((m.status.status for m in ms if m.seg == i),
+                                              key=lambda s: _RANK[s])])
         segs = segs[: self.embed_budget]
         if not segs:
             return {}
@@ -223,7 +239,7 @@ class UnfollowedInquiryDetector(Detector):
             # close meaning). An explicit "not done" is only answered by a result that shares a
             # distinctive term with it (the same object).
             opens = [
-                o for o in km if o.status.status != "done"
+                o for o in km if o.status.status not in ("done", "done_weak")
                 and not any(self._related(o, d, vec, self.done_cos) for d in dones
                             if o.status.status != "not_done" or o.distinct & d.distinct)
             ]
@@ -236,7 +252,7 @@ class UnfollowedInquiryDetector(Detector):
             if conf is None:
                 continue
             out.append(self._suggest(ctx, rules[kind], opens, conf, why))
-        return out
+        return _drop_shadowed(out)
 
     def _components(self, opens: list[_Mention], vec: dict[int, np.ndarray]) -> list[list[_Mention]]:
         parent = list(range(len(opens)))
@@ -287,7 +303,7 @@ class UnfollowedInquiryDetector(Detector):
     def _suggest(
         self, ctx: CaseContext, r: _KindRules, line: list[_Mention], conf: float, why: dict[str, Any]
     ) -> Suggestion:
-        order = {"not_done": 0, "pending": 1, "mention": 2, "done": 3}
+        order = {"not_done": 0, "pending": 1, "mention": 2, "done_weak": 3, "done": 3}
         line = sorted(line, key=lambda m: (order[m.status.status], m.seg))
         cites = []
         seen: set[tuple[str, int, int, int]] = set()

@@ -40,9 +40,12 @@ _ABOUT_CHILD = re.compile(
 )
 _SUSPECT_SUBJECT = re.compile(
     r"\b(?:S\d|SUSP\d|suspects?|offenders?|perpetrators?|the\s+(?:older\s+)?(?:male|man|men)|"
-    r"accused|nominal|he\s+(?:claimed|stated|said|denied|told\s+(?:officers|police)))\b",
+    r"accused|nominal|he\s+(?:claimed|claims|stated|states|said|says|denied|denies|accepted|accepts|"
+    r"admitted|admits|maintained|insisted|alleged|explained|told\s+(?:officers|police)))\b",
     re.I,
 )
+# Families that describe a person: "S1 is manipulative" is about the suspect, not blame.
+_PERSONAL_FAMILIES = {"character_credibility", "consent_choice", "risk_on_child"}
 _WEAK_FAMILY_PATTERNS = {  # patterns that need more context before they count
     "\\bmutual", "\\b(?:a|the|as\\s+a)\\s+couple", "\\b(?:embellish", "\\bbanter\\b",
     "\\b(?:sexual\\s+)?experiment", "\\bflirt\\w*\\b", "\\b(?:unruly|feral",
@@ -134,7 +137,8 @@ class VictimBlamingDetector(Detector):
                     m = rx.search(text)
                     if m is None or inside(qs, m.start(), m.end()):
                         continue
-                    if self._about_suspect(text, m.start(), m.end(), suspects):
+                    if fam.key in _PERSONAL_FAMILIES and self._about_suspect(
+                            text, m.start(), m.end(), suspects):
                         continue
                     weak = any(src.startswith(w) for w in _WEAK_FAMILY_PATTERNS)
                     score = 0.62 if weak else 0.8
@@ -175,8 +179,11 @@ class VictimBlamingDetector(Detector):
                 continue
             qs = quoted_spans(seg.text)
             for a, b in clauses(seg.text):
-                if inside(qs, a, b) or len(tokens(seg.text[a:b])) < 3:
+                if len(tokens(seg.text[a:b])) < 3:
                     continue
+                overlap = sum(max(0, min(b, qe) - max(a, qs_)) for qs_, qe in qs)
+                if overlap > 0.4 * (b - a):
+                    continue  # mostly the speaker's own words in quotation marks
                 cands.append((i, a, b))
         if not cands:
             return

@@ -119,8 +119,8 @@ EXHIBIT = re.compile(r"\b[A-Z]{2,4}/\d{1,3}\b")
 
 
 # --- quotations -------------------------------------------------------------------------------
-_QUOTE = re.compile(r"[\"\u201c](?P<q>[^\"\u201c\u201d\n]{2,400})[\"\u201d]")
-_SQUOTE = re.compile(r"(?<![A-Za-z])[\u2018'](?P<q>[^'\u2018\u2019\n]{3,300})[\u2019'](?![A-Za-z])")
+_QUOTE = re.compile(r"[\"\u201c](?P<q>(?:[^\"\u201c\u201d\n]|\n(?!\s*\n)){2,400})[\"\u201d]")
+_SQUOTE = re.compile(r"(?<![A-Za-z])[\u2018'](?P<q>(?:[^'\u2018\u2019\n]|\n(?!\s*\n)){3,300})[\u2019'](?![A-Za-z])")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

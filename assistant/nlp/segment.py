@@ -65,7 +65,14 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             continue
         is_row = bool(_TABLE_LINE.search(line)) and len(stripped) > 0
         starts_unit = bool(_NEW_UNIT.match(line))
-        prev_closed = (
+        # A line that starts in lower case after a line with no closing punctuation carries
+        # on the same sentence (wrapped text in notebooks and narrow columns).
+        continues = (
+            bool(prev_line)
+            and stripped[:1].islower()
+            and not prev_line.endswith((".", ":", ";", "!", "?", "|"))
+        )
+        prev_closed = not continues and (
             prev_line.endswith((":", ";"))
             or len(prev_line) < 45  # a short line is a heading or a form field
             or prev_line.isupper()
@@ -77,7 +84,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             yield ls + (len(line) - len(line.lstrip())), ls + len(line.rstrip()), True
             prev_line = ""
             continue
-        if cur_start is not None and (starts_unit or prev_closed):
+        if cur_start is not None and ((starts_unit and not continues) or prev_closed):
             yield cur_start, cur_end, False
             cur_start = None
         if cur_start is None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Status = Literal["not_done", "pending", "done", "mention"]
+Status = Literal["not_done", "pending", "done", "done_weak", "mention"]
 
 _ACTION_VERBS = (
     r"collected|seized|viewed|obtained|progressed|pursued|actioned|completed|done|submitted|sent|"
@@ -75,9 +75,15 @@ DONE = re.compile(
     r"\b(?:NEV|nothing\s+of\s+(?:evidential\s+)?(?:value|note|interest|relevance)|"
     r"no\s+evidential\s+value|exhibited\s+as|exhibit(?:ed)?\s+[A-Z]{2,4}/\d+|produced\s+as|"
     r"results?\s+(?:received|returned|showed|show|confirm(?:ed|s)?|indicate[sd]?|were|was)|"
-    r"result(?:s)?\s*[:\-]\s*(?!\s*(?:none|nil|n/?a|awaited|awaiting|pending|outstanding|not|no\b)))"
-    r"|\|\s*(?:complete[d]?|Complete[d]?|COMPLETE[D]?|done|Done|DONE)\s*(?:\||$)"
-    r"|\b(?:completed|complete|concluded|finalised)\s+(?:on\s+)?\d{1,2}[/.]\d{1,2}",
+    r"result(?:s)?\s*[:\-]\s*(?!\s*(?:none|nil|n/?a|awaited|awaiting|pending|outstanding|not|no\b)))",
+    re.I | re.M,
+)
+# A status column or a date of completion with no result in words: the row is closed, but it is
+# weak evidence that a *different* mention of the line was completed.
+DONE_WEAK = re.compile(
+    r"\|\s*(?:complete[d]?|done|finished|closed\s*-\s*complete)\s*(?:\||$)"
+    r"|\b(?:completed|complete|concluded|finalised)\s+(?:on\s+)?\d{1,2}[/.]\d{1,2}"
+    r"|\b(?:status|result)\s*:\s*(?:complete[d]?|done)\b",
     re.I | re.M,
 )
 # Words that show a line of inquiry was raised (an action, a plan entry, a request).
@@ -109,6 +115,9 @@ def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
         d = done_extra.search(text)
     if d:
         return StatusCue("done", d.start(), d.end(), d.group(0))
+    w = DONE_WEAK.search(text)
+    if w:
+        return StatusCue("done_weak", w.start(), w.end(), w.group(0))
     p = PENDING.search(text)
     if p:
         return StatusCue("pending", p.start(), p.end(), p.group(0))
