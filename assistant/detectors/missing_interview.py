@@ -17,6 +17,7 @@ from typing import Any
 from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp
 from assistant.nlp.context import CaseContext
+from assistant.nlp.entities import find_officers
 from assistant.nlp.people import Mention, Person, find_people
 from assistant.types import Citation, Suggestion
 
@@ -63,6 +64,83 @@ DONE = {
         re.I,
     ),
 }
+# The interview or account itself, by role. Present in a clause with no negation, no plan and
+# no refusal, it counts as done ("ABE on file", "ABE of Paige at the VRI suite", "MG11 16/03").
+TERMS = {
+    "victim": re.compile(
+        r"\b(?:ABE|VRI|video[- ]?(?:recorded\s+)?interview|visually\s+recorded\s+interview|"
+        r"achieving\s+best\s+evidence|MG11|(?:written|witness|full|victim)\s+statement|statement|"
+        r"(?:ABE|video)\s+account)\b",
+        re.I,
+    ),
+    "suspect": re.compile(
+        r"\b(?:interview(?:ed)?(?:\s+under\s+caution)?|IUC|PACE\s+interview|no[- ]comment|"
+        r"prepared\s+statement)\b(?!\s+(?:as\s+a\s+)?witness)",
+        re.I,
+    ),
+    "witness": re.compile(
+        r"\b(?:MG11|(?:witness|written|full)\s+statement|statement|ABE|VRI|video[- ]?(?:recorded\s+)?"
+        r"interview|interviewed\s+as\s+a\s+witness)\b",
+        re.I,
+    ),
+}
+# In the same clause, these make the interview a plan, a refusal or an absence, not a result.
+UNDONE_CLAUSE = re.compile(
+    r"\b(?:not|never|no|n't|nor|without|yet\s+to|declined|refused|unwilling|reluctant|did\s+not|"
+    r"does\s+not|failed|unable|could\s+not|couldn't|won't|would\s+not|to\s+be|to\s+arrange|arranged|"
+    r"re-?arranged|booked|planned|plan|offered|consider(?:ed)?|consent(?:ed)?\s+to|agreed\s+to|"
+    r"request(?:ed)?|awaiting|awaited|outstanding|pending|open|tbc|tba|attempt(?:ed|s)?|"
+    r"approach(?:ed)?|invite(?:d)?|will|should|would|wants?\s+to|wish(?:es)?\s+to|did\s+not\s+attend|"
+    r"FTA|cancel+ed|postponed|not\s+attend|intend\w*|hope\w*|may|might|if|unless|before|prior\s+to|"
+    r"needs?|required?|recommend\w*|action(?:s)?\s*:|from\s+(?:the\s+)?(?:date|file)|whether|query|"
+    r"queried|asked\s+(?:if|whether|about)|chase\w*|re\s+(?:her|his|their|\w+'s)\s+words)\b",
+    re.I,
+)
+_CLAUSE_CUT = re.compile(r";|\.\s|\||\s-\s|\s\u2013\s|,\s+(?:but|and|which|although|however)\s|\n\s*\n")
+_ROW_DONE = re.compile(r"\b(?:complete[d]?|resulted|done|concluded|finalised|obtained|on\s+file)\b", re.I)
+_ROW_OPEN = re.compile(r"\b(?:open|outstanding|pending|awaiting|not\s+(?:done|complete[d]?|progressed)|"
+                       r"closed\s*-?\s*no\s+result|no\s+result|nfa)\b", re.I)
+
+
+COMPLETION = re.compile(
+    r"\b(?:completed|complete|conducted|took\s+place|recorded|obtained|given|gave|provided|taken|"
+    r"on\s+file|held|done|exhibited|resulted|signed|made|interviewed|attended|carried\s+out|"
+    r"undertaken|no[- ]comment|prepared\s+statement|denied|admitted|stated|said|accepted|"
+    r"in\s+interview|during\s+(?:the\s+|his\s+|her\s+)?interview|suite)\b"
+    r"|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b[A-Z]{2,4}/\d{1,3}\b",
+    re.I,
+)
+
+
+def interview_done(text: str, role: str) -> bool:
+    """True when ``text`` records that the interview / account for ``role`` took place: the
+    interview term with a sign of completion (a verb of completion, a date, an exhibit number,
+    a "complete" status) and nothing in its clause that makes it a plan, a refusal or an absence."""
+    is_row = "|" in text or re.search(r"\.{4,}|\s{3,}\S", text) is not None
+    for m in TERMS[role].finditer(text):
+        if is_row:
+            cells = [c for c in re.split(r"\s*\|\s*|\.{4,}|\s{3,}", text) if c.strip()]
+            rest = " ".join(cells[1:])
+            if _ROW_OPEN.search(rest):
+                continue
+            if _ROW_DONE.search(rest):
+                return True
+        a, b = m.start(), m.end()
+        cuts = [c.end() for c in _CLAUSE_CUT.finditer(text)]
+        lo = max([c for c in cuts if c <= a] + [0])
+        hi = min([c.start() for c in _CLAUSE_CUT.finditer(text) if c.start() >= b] + [len(text)])
+        clause = text[lo:hi]
+        if UNDONE_CLAUSE.search(clause):
+            continue
+        if role != "suspect" and any(o.end <= a for o in find_officers(text[lo:a + 1]) if True):
+            # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not the child's
+            if re.search(r"\b(?:MG11|statement)\b", m.group(0), re.I):
+                continue
+        if COMPLETION.search(clause) or (role == "suspect" and m.group(0).lower().startswith("interviewed")):
+            return True
+    return False
+
+
 # Wording that shows the interview/account did NOT happen.
 NOT_DONE = {
     "victim": re.compile(
@@ -92,13 +170,22 @@ NOT_DONE = {
 }
 # A witness is worth a statement only when the file shows they know something relevant.
 RELEVANT = re.compile(
-    r"\b(?:present|there\s+when|was\s+with|were\s+with|with\s+(?:her|him|them)\s+(?:at|in|when)|saw|seen|"
-    r"witness\w*|W\d|TIE|heard|told\s+(?:her|his|their|the)|disclos\w+|first\s+(?:account|complaint)|"
-    r"drove|driver|passenger|in\s+the\s+car|at\s+the\s+(?:flat|house|address|party|hotel)|friend|"
-    r"knows?|knew|aware|overheard|received|found\s+(?:her|him)|messages?|screenshots?|shop\s?keeper|"
-    r"staff|manager|landlord|neighbour)\b",
+    r"\b(?:present|there\s+(?:when|at\s+the\s+time)|was\s+with|were\s+with|with\s+(?:her|him|them)\s+"
+    r"(?:at|in|when)|saw|seen|see|witness\w*|W\d|TIE|heard|overheard|told|disclos\w+|first\s+(?:account|"
+    r"complaint|disclosure)|reported\s+(?:it|the|this|her|him)|drove|driver|passenger|in\s+the\s+car|"
+    r"picked\s+(?:her|him|them)\s+up|dropped\s+(?:her|him|them)|found\s+(?:her|him|them)|noticed|"
+    r"messages?|screenshots?|photographs?|knows?\s+(?:who|where|the)|knew\s+(?:who|where|the)|"
+    r"complained|raised\s+concerns?|(?:can|could)\s+(?:identify|confirm|say))\b",
     re.I,
 )
+
+
+_PRONOUN_LEAD = re.compile(r"^\W*(?:\d{3,4}\s+)?(?:He|She|They|His|Her|Their|The\s+(?:suspect|male|victim|"
+                           r"complainant|girl|boy|child|witness))\b")
+_GENERIC = {
+    "victim": re.compile(r"\b(?:the\s+)?(?:IP|victim|complainant|injured\s+party|aggrieved|CYP)\b(?!\s?\d)", re.I),
+    "suspect": re.compile(r"\b(?:the\s+)?(?:suspect|offender|nominal|accused)\b(?!\s?\d)", re.I),
+}
 
 
 class MissingInterviewDetector(Detector):
@@ -109,10 +196,16 @@ class MissingInterviewDetector(Detector):
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         out: list[Suggestion] = []
         people = find_people(ctx)
+        self._single = {
+            r: len([p for p in people if p.role == r and (p.surname or p.first)]) == 1
+            for r in ("victim", "suspect")
+        }
         for p in people:
             role = p.role
             if role not in ("victim", "suspect", "witness"):
                 continue
+            if not (p.surname or p.first) and role != "suspect":
+                continue  # a nickname or a number alone: an unidentified suspect at most
             votes = p.role_votes
             total = sum(votes.values())
             if total == 0 or votes[role] / total < 0.45:
@@ -123,22 +216,41 @@ class MissingInterviewDetector(Detector):
         return out
 
     def _texts(self, ctx: CaseContext, p: Person) -> list[tuple[Mention, str]]:
+        """Segments that speak of the person: their mentions, the sentences right after a
+        mention that carry on with a pronoun ("He was interviewed..."), and, when the case has
+        one victim (or one suspect), sentences about "the IP" / "the suspect" generically."""
         seen: set[int] = set()
         out = []
+        segs = ctx.segments
         for m in p.mentions:
             if m.seg in seen:
                 continue
             seen.add(m.seg)
-            out.append((m, ctx.segments[m.seg].text))
+            out.append((m, segs[m.seg].text))
+            for j in (m.seg + 1, m.seg + 2):
+                if j < len(segs) and j not in seen and segs[j].document == segs[m.seg].document \
+                        and _PRONOUN_LEAD.match(segs[j].text):
+                    seen.add(j)
+                    out.append((Mention(j, segs[j].start, segs[j].start, "", "pronoun"), segs[j].text))
+                else:
+                    break
+        role = p.role
+        if role in self._single and self._single[role]:
+            rx = _GENERIC[role]
+            for j, sg in enumerate(segs):
+                if j not in seen and rx.search(sg.text):
+                    seen.add(j)
+                    out.append((Mention(j, sg.start, sg.start, "", "generic"), sg.text))
         return out
 
     def _assess(self, ctx: CaseContext, p: Person, role: str) -> Suggestion | None:
         texts = self._texts(ctx, p)
-        done_rx, not_rx = DONE[role], NOT_DONE[role]
+        not_rx = NOT_DONE[role]
+        segs = ctx.segments
         done_at: list[Mention] = []
         not_at: list[tuple[Mention, str]] = []
         for m, t in texts:
-            if done_rx.search(t) and not _negated(t, done_rx):
+            if interview_done(t, role):
                 done_at.append(m)
             nm = not_rx.search(t)
             if nm:
@@ -147,7 +259,18 @@ class MissingInterviewDetector(Detector):
             return None
         why: dict[str, Any] = {"role_votes": dict(p.role_votes), "mentions": len(p.mentions)}
         if role == "witness":
-            if not any(RELEVANT.search(t) for _, t in texts):
+            # A named person is a witness worth a statement when the file ties them to the
+            # events (present, saw, received the disclosure...) AND either calls them a witness
+            # or says their statement is missing. A parent who reported, or a carer who was
+            # handed the child, is not flagged on that alone.
+            tied = any(RELEVANT.search(t[max(0, m.start - segs[m.seg].start - 80):
+                                         m.end - segs[m.seg].start + 80])
+                       for m, t in texts if m.how not in ("pronoun", "generic"))
+            named_witness = any(lab.startswith("W") for lab in p.labels) or any(
+                re.search(r"\bwitness", t[max(0, m.start - segs[m.seg].start - 40):
+                                             m.end - segs[m.seg].start + 40], re.I)
+                for m, t in texts if m.how not in ("pronoun", "generic"))
+            if not tied or not (not_at or named_witness):
                 return None
             conf = 0.5 + (0.2 if not_at else 0.0)
         elif role == "suspect":
@@ -158,7 +281,8 @@ class MissingInterviewDetector(Detector):
             conf += 0.05
         cites: list[Citation] = []
         keys: set[tuple[str, int, int]] = set()
-        ordered = [m for m, _ in not_at] + [m for m, _ in texts]
+        ordered = [m for m, _ in not_at if m.how not in ("pronoun", "generic")] + [
+            m for m, _ in texts if m.how not in ("pronoun", "generic")]
         for m in ordered:
             seg = ctx.segments[m.seg]
             c = cite_segment(ctx, seg, (m.start, m.end))
@@ -202,10 +326,17 @@ class MissingInterviewDetector(Detector):
 
 
 def _negated(text: str, rx: re.Pattern[str]) -> bool:
-    """True when every match of ``rx`` in ``text`` is negated just before it ("not interviewed")."""
+    """True when every match of ``rx`` in ``text`` is negated just before it ("not interviewed")
+    or turned into a plan or a failure just after it ("interview arranged ... did not attend")."""
     for m in rx.finditer(text):
         before = text[max(0, m.start() - 30):m.start()].lower()
-        if not re.search(r"\b(?:not|never|no|yet\s+to|without|n't|failed\s+to|refused|declined)\b"
-                         r"[\w\s]{0,20}$", before):
-            return False
+        after = text[m.end():m.end() + 50].lower()
+        if re.search(r"\b(?:not|never|no|yet\s+to|without|n't|failed\s+to|refused|declined)\b"
+                     r"[\w\s]{0,20}$", before):
+            continue
+        if re.search(r"^\W*(?:\w+\s+){0,3}(?:arranged|planned|booked|to\s+be|did\s+not\s+attend|"
+                     r"failed\s+to\s+attend|fta|not\s+attended|cancel+ed|postponed|offered|declined|"
+                     r"refused)\b", after):
+            continue
+        return False
     return True

@@ -23,12 +23,11 @@ from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
 from assistant.types import Segment
 
 ROLE_LABEL = re.compile(
-    r"\b(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
-    r"|\b(?P<long>Victim|Complainant|Injured Party|Suspect|Nominal|Witness|Offender)\s(?:No\.?\s?)?"
-    r"(?P<n2>\d{1,2}|[A-D])\b",
-    re.I,
+    r"(?<![\w'\u2019])(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
+    r"|\b(?P<long>[Vv]ictim|VICTIM|[Cc]omplainant|COMPLAINANT|[Ii]njured [Pp]arty|[Ss]uspect|SUSPECT|"
+    r"[Nn]ominal|NOMINAL|[Ww]itness|WITNESS|[Oo]ffender|OFFENDER)\s(?:[Nn]o\.?\s?)?(?P<n2>\d{1,2}|[A-D])\b"
 )
-_LONG_ROLE = {
+_LONG_ROLE: dict[str, str] = {
     "victim": "victim", "complainant": "victim", "injured party": "victim",
     "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
 }
@@ -90,6 +89,15 @@ PROFESSIONAL = re.compile(
     r"intermediary|appropriate\s+adult|interpreter|author|reviewer|analyst|officer)\b",
     re.I,
 )
+_PROF = (r"(?:social\s+worker|SW|teacher|head\s?teacher|head\s+of\s+year|DSL|safeguarding\s+lead|"
+         r"school\s+nurse|nurse|doctor|Dr|GP|ISVA|IDVA|paediatrician|solicitor|CPS\s+lawyer|lawyer|"
+         r"prosecutor|(?:team\s+)?manager|key\s?worker|youth\s+worker|support\s+worker|practitioner|"
+         r"clinician|health\s+visitor|counsellor|intermediary|appropriate\s+adult|interpreter|"
+         r"housing\s+officer|CSE\s+(?:worker|lead|co-?ordinator)|CSC|IRO|chair|minute[- ]taker|"
+         r"CPS(?:\s+advice|\s+lawyer|\s+prosecutor)?|Crown\s+Prosecution\s+Service|reviewing\s+lawyer|"
+         r"author|reviewer|analyst|investigator|officer)")
+PROF_BEFORE = re.compile(rf"\b{_PROF}\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss|Dr)?\.?\s*$", re.I)
+PROF_AFTER = re.compile(rf"^\s*[,(\-|]\s*(?:the\s+|a\s+|an\s+)?(?:allocated\s+|qualified\s+|senior\s+)?{_PROF}\b", re.I)
 HEADING_ROLE = re.compile(
     r"^\W*(?:\d+[.)]?\s*)?(?P<h>suspects?|offenders?|nominals?|victims?|complainants?|injured\s+part(?:y|ies)|"
     r"witness(?:es)?|persons?\s+of\s+interest)(?:\(s\)|\(es\))?(?:\s+(?:details|list|information|summary))?\W*$",
@@ -101,26 +109,31 @@ STRONG_CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:suspects?|S\d|SUSP\d?|offenders?|nominal|accused|perpetrators?|arrest(?:ed)?|"
         r"interview(?:ed)?\s+under\s+caution|IUC|CAWN|no[- ]comment|prepared\s+statement|charged|"
         r"RUI|bail(?:ed)?|custody|detained|denied|denies|VA\s+interview|voluntary\s+(?:attendance|interview)|"
-        r"intel(?:ligence)?\s+(?:checks?|research)|not\s+identified|unidentified)\b",
+        r"intel(?:ligence)?\s+(?:checks?|research)|had\s+sex\s+with|raped|sexually\s+assaulted|"
+        r"abused\s+(?:her|him|them)|touched\s+(?:her|him|them)|groomed|supplied|gave\s+(?:her|him|them|the\s+girls))\b",
         re.I,
     ),
     "victim": re.compile(
         r"\b(?:victims?|complainants?|injured\s+part(?:y|ies)|IP\d?|aggrieved|MFH|misper|CYP|"
-        r"ABE|VRI|disclos(?:ed|ure|es)|SARC|looked[- ]after|LAC|in\s+care|children'?s\s+home|"
+        r"ABE|VRI|disclosed|discloses|disclosing|SARC|looked[- ]after|LAC|in\s+care|children'?s\s+home|"
         r"missing\s+(?:from|episodes?)|reported\s+missing)\b",
         re.I,
     ),
     "witness": re.compile(
         r"\b(?:witness(?:es)?|W\d|TIE|MG11|statement\s+(?:from|of)|present\s+(?:at|when|during)|"
-        r"eye[- ]?witness)\b",
+        r"eye[- ]?witness|received\s+(?:the\s+)?(?:first\s+)?(?:disclosure|complaint)|first\s+disclosure)\b",
         re.I,
     ),
 }
-_REL = (r"(?:mother|mum|father|dad|step-?(?:mother|father|dad|mum)|parent|carer|foster\s+carer|guardian|"
+_REL = (r"(?:teaching\s+assistant|teacher|TA|mother|mum|father|dad|step-?(?:mother|father|dad|mum)|parent|carer|foster\s+carer|guardian|"
         r"grandmother|grandfather|nan|gran|aunt|uncle|sister|brother|cousin|(?:best\s+)?friend|"
         r"neighbour|landlord|manager|staff(?:\s+member)?|shop\s?keeper|owner|driver|boss|colleague)")
 # "her mum, Tracey X" / "mother Donna X" right before a name; "X (mother of IP1)" / "X, a friend" after.
-RELATION_BEFORE = re.compile(rf"\b{_REL}(?:\s+of\s+\w+)?\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
+RELATION_BEFORE = re.compile(
+    rf"(?:\b{_REL}(?:\s+of\s+\w+)?|\b(?:told|disclosed\s+to|reported\s+(?:it\s+)?to|confided\s+in)"
+    rf"(?:\s+(?:her|his|a|the|their))?(?:\s+\w+){{0,3}})\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$",
+    re.I,
+)
 RELATION_AFTER = re.compile(rf"^\s*(?:[,(\-]\s*|\s+is\s+|\s+was\s+)(?:the\s+|a\s+|an\s+|her\s+|his\s+|IP\d?'s\s+)?"
                             rf"(?:\w+\s+)?{_REL}\b", re.I)
 AGE_AFTER = re.compile(
@@ -198,7 +211,7 @@ class Person:
 
 def _norm_label(m: re.Match[str]) -> tuple[str, str] | None:
     if m.group("long"):
-        role = _LONG_ROLE[m.group("long").lower()]
+        role = _LONG_ROLE[re.sub(r"\s+", " ", m.group("long").lower())]
         n = m.group("n2").upper()
         prefix = {"victim": "IP", "suspect": "S", "witness": "W"}[role]
         return f"{prefix}{n}", role
@@ -229,7 +242,7 @@ def _ok_surname(word: str) -> bool:
 def _known_first(word: str) -> bool:
     names = first_names()
     w = word.lower()
-    return w in names or all(part in names for part in re.split(r"[-']", w) if part)
+    return w in names or any(part in names for part in re.split(r"[-']", w) if len(part) > 2)
 
 
 class PeopleFinder:
@@ -613,7 +626,7 @@ class PeopleFinder:
                     p.role_votes["victim"] -= 4
                     p.role_votes["suspect"] += 1
                     p.ages.append(age)
-                if PROFESSIONAL.search(s.text[max(0, a - 30): b + 30]):
+                if PROF_BEFORE.search(s.text[max(0, a - 40):a]) or PROF_AFTER.match(s.text[b:b + 40]):
                     p.professional += 1
                 if mm.seg in heading_role:
                     p.role_votes[heading_role[mm.seg]] += 2
@@ -627,8 +640,10 @@ class PeopleFinder:
                 continue
             if not p.mentions:
                 continue
-            if p.professional and p.professional >= len(p.mentions) / 2 and not p.labels:
-                continue
+            if p.professional and not p.labels:
+                # A professional (social worker, teacher, nurse...) is a possible witness at most.
+                p.role_votes["victim"] = 0
+                p.role_votes["suspect"] = 0
             keep.append(p)
         self.people = keep
 
