@@ -33,6 +33,8 @@ RAPE = re.compile(
     re.I,
 )
 NO_RAPE = re.compile(r"\b(?:no|not\s+an?|denied|did\s+not\s+allege)\s+(?:allegation\s+of\s+)?rape\b", re.I)
+# Unit and service names that contain the word: "Rape and Serious Sexual Offences Unit", "Rape Crisis".
+RAPE_NAMES = re.compile(r"\brape\s+(?:and\s+serious\s+sexual\s+offences?|crisis|&\s*serious)\b|\bRASSO\b", re.I)
 CONTACT = re.compile(
     r"\brap(?:e|ed|es|ing)\b|\bsexual(?:ly)?\s+assault\w*|\bassault\s+by\s+penetration\b|"
     r"\bsexual\s+activity\s+with\s+a\s+child\b|\btouch\w*\b[^.\n]{0,40}\b(?:sexual|breasts?|private|"
@@ -64,6 +66,16 @@ def _nfa_dates(ctx: CaseContext) -> list[tuple[date, str]]:
                     ds = find_dates(segs[j].text)
                     if ds:
                         break
+        if not ds:
+            # else the nearest date written before it in the same document (an e-mail's "Sent:"
+            # line, a report's date), not a date of birth
+            for j in range(i - 1, max(-1, i - 40), -1):
+                if segs[j].document != s.document:
+                    break
+                ds = [d for d in find_dates(segs[j].text)
+                      if not re.search(r"(?:DOB|born|b\.)\W*$", segs[j].text[max(0, d[0] - 12):d[0]], re.I)]
+                if ds:
+                    break
         for _, _, d in ds:
             found.append((d, f"{s.document} p.{s.page}"))
     return found
@@ -74,8 +86,8 @@ def screen_case(ctx: CaseContext) -> Screening:
     suspects = [p for p in people if p.role == "suspect" and _firm(p, "suspect")]
     victims = [p for p in people if p.role == "victim" and _firm(p, "victim")]
     text_segs = [s.text for s in ctx.segments]
-    rape = any(RAPE.search(t) and not NO_RAPE.search(t) for t in text_segs)
-    contact = any(CONTACT.search(t) for t in text_segs)
+    rape = any(RAPE.search(RAPE_NAMES.sub(" ", t)) and not NO_RAPE.search(t) for t in text_segs)
+    contact = any(CONTACT.search(RAPE_NAMES.sub(" ", t)) for t in text_segs)
     non_contact = any(NON_CONTACT_ONLY.search(t) for t in text_segs)
     nfa = _nfa_dates(ctx)
     reasons: list[str] = []

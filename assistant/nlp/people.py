@@ -136,9 +136,20 @@ RELATION_BEFORE = re.compile(
 )
 RELATION_AFTER = re.compile(rf"^\s*(?:[,(\-]\s*|\s+is\s+|\s+was\s+)(?:the\s+|a\s+|an\s+|her\s+|his\s+|IP\d?'s\s+)?"
                             rf"(?:\w+\s+)?{_REL}\b", re.I)
+# "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
+AGENT_BEFORE = re.compile(
+    r"\b(?:(?:sexual(?:ly)?\s+(?:activity|contact|assault\w*|abuse\w*|touching)|sex|intercourse|"
+    r"raped|assaulted|abused|touched|groomed|exploited|photographed|filmed|threatened|picked\s+up|collected|"
+    r"driven|taken|given\s+\w+(?:\s+and\s+\w+)?|supplied\s+\w+|messaged|contacted)\s+(?:\w+\s+){0,2}(?:with|by|from)|"
+    r"against|arrest(?:ed)?|interview(?:ed)?|CAWN\s+(?:on|served\s+on)|charge)\s*(?:Mr\s+)?$",
+    re.I,
+)
+# "Suspects: A; B", "Victim - C": a role heading inside the segment.
+INLINE_ROLE = re.compile(r"^\W*(?P<h>suspects?|offenders?|nominals?|victims?|complainants?|witness(?:es)?)"
+                         r"(?:\s*\(s\)|\s*\(es\))?\s*[:\-\u2013]", re.I)
 AGE_AFTER = re.compile(
     r"^[\s,]*(?:\(\s*(?P<a>\d{1,2})\s*(?:yrs?|years?)?\s*\)|,?\s*(?:aged?\s+)(?P<b>\d{1,2})\b|"
-    r",\s*(?P<c>\d{1,2})\s*(?:yrs?|years?)?\s*[,.;)]|(?:,\s*)?(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)",
+    r",\s*(?P<c>\d{1,2})\s*(?:yrs?|years?)?\s*[,.;)]|(?:,\s*|\(\s*)?(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)",
     re.I,
 )
 
@@ -594,7 +605,7 @@ class PeopleFinder:
         if ref_year is None:
             return None
         ds = find_dates(text[b:b + 40])
-        if ds and ds[0][0] <= 16:
+        if ds and ds[0][0] <= 18:
             return ref_year - ds[0][2].year
         return None
 
@@ -606,6 +617,13 @@ class PeopleFinder:
                 s = segs[mm.seg]
                 a, b = mm.start - s.start, mm.end - s.start
                 # The clause around the mention: strong cues within a few words count most.
+                if AGENT_BEFORE.search(s.text[max(0, a - 60):a]):
+                    p.role_votes["suspect"] += 2
+                    p.role_votes["victim"] -= 1
+                ih = INLINE_ROLE.match(s.text)
+                if ih and ih.end() <= a:
+                    h = ih.group("h").lower()
+                    p.role_votes["suspect" if h[0] in "son" else "witness" if h[0] == "w" else "victim"] += 2
                 near = s.text[max(0, a - 32): b + 32]
                 for role, rx in STRONG_CUES.items():
                     if rx.search(near):
@@ -640,7 +658,7 @@ class PeopleFinder:
                 continue
             if not p.mentions:
                 continue
-            if p.professional and not p.labels:
+            if p.professional and p.professional >= 0.3 * len(p.mentions) and not p.labels:
                 # A professional (social worker, teacher, nurse...) is a possible witness at most.
                 p.role_votes["victim"] = 0
                 p.role_votes["suspect"] = 0
