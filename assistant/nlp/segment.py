@@ -63,7 +63,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
                 cur_start = None
             prev_line = ""
             continue
-        is_row = bool(_TABLE_LINE.search(line)) and len(stripped) > 0
+        is_row = bool(_TABLE_LINE.search(stripped))  # inner gaps only: indentation is not a table
         starts_unit = bool(_NEW_UNIT.match(line))
         # A line that starts in lower case after a line with no closing punctuation carries
         # on the same sentence (wrapped text in notebooks and narrow columns).

@@ -60,7 +60,7 @@ def sensitive_spans(text: str) -> list[tuple[int, int]]:
     for s, e in segment_text(text):
         if not _describes_offence(text[s:e]):
             continue
-        if spans and not text[spans[-1][1]: s].strip():
+        if spans and not text[spans[-1][1] : s].strip():
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))

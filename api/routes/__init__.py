@@ -1,0 +1,1 @@
+"""Thin routes: validate the request, call a service in ``assistant.review``, return its answer."""

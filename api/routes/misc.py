@@ -1,0 +1,119 @@
+"""Search, export, audit, reject reasons, health."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select, text
+
+from api.deps import AdminUser, CaseDep, CurrentUser, SessionDep
+from api.schemas import AuditOut, HealthOut, Message, SearchHitOut
+from assistant.review import audit, exports, search
+from assistant.review.decisions import REJECT_REASONS
+from assistant.review.models import AuditEvent
+
+router = APIRouter(prefix="/api", tags=["search, export, audit"])
+VERSION = "0.1.0"
+
+
+@router.get(
+    "/cases/{case_id}/search",
+    response_model=list[SearchHitOut],
+    responses={409: {"model": Message}},
+)
+def search_case(
+    case: CaseDep,
+    db: SessionDep,
+    user: CurrentUser,
+    request: Request,
+    q: Annotated[str, Query(max_length=500)],
+    mode: Annotated[str, Query(pattern="^(words|meaning)$")] = "words",
+    k: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[dict[str, Any]]:
+    """Search the case by words (every word, any order) or by meaning; each hit is cited."""
+    return search.search(
+        db, user, case, q, mode=mode, k=k, index_dir=request.app.state.data_dir / "index"
+    )
+
+
+def _filename(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "case"
+
+
+@router.get(
+    "/cases/{case_id}/export",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}, "text/html": {}}}},
+)
+def export(
+    case: CaseDep,
+    db: SessionDep,
+    user: CurrentUser,
+    format: Annotated[str, Query(pattern="^(json|csv|report)$")] = "json",
+) -> Response:
+    """``json``: the review output (FORMATS.md section 3) with every decision; ``csv``: one row
+    per suggestion; ``report``: printable HTML action plan of the accepted findings."""
+    media, content = exports.export(db, user, case, format)
+    base = _filename(case.name)
+    if format == "json":
+        body = json.dumps(content, indent=2, ensure_ascii=False)
+        disp = f'attachment; filename="{base}-review.json"'
+    elif format == "csv":
+        body = content
+        disp = f'attachment; filename="{base}-suggestions.csv"'
+    else:
+        body = content
+        disp = f'inline; filename="{base}-action-plan.html"'
+    headers = {"Content-Disposition": disp}
+    if format == "report":
+        # Its own styles inline, and no script at all.
+        headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+        )
+    return Response(body, media_type=media, headers=headers)
+
+
+@router.get("/reject-reasons", response_model=list[str])
+def reject_reasons() -> list[str]:
+    return list(REJECT_REASONS)
+
+
+@router.get("/audit", response_model=list[AuditOut])
+def audit_trail(
+    db: SessionDep,
+    admin: AdminUser,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+    case_id: int | None = None,
+    actor: str | None = None,
+) -> list[dict[str, Any]]:
+    """The latest audit events (admin), newest first."""
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if case_id is not None:
+        q = q.where(AuditEvent.case_id == case_id)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "case_id": e.case_id,
+            "target": e.target,
+            "outcome": e.outcome,
+            "detail": e.detail,
+            "hash": e.hash,
+        }
+        for e in db.execute(q).scalars()
+    ]
+    audit.record(db, "view_audit", actor=admin.username, detail={"count": len(rows)})
+    db.commit()
+    return rows
+
+
+@router.get("/health", response_model=HealthOut)
+def health(db: SessionDep) -> dict[str, str]:
+    db.execute(text("SELECT 1"))
+    return {"status": "ok", "database": db.get_bind().dialect.name, "version": VERSION}

@@ -1,0 +1,240 @@
+"""OCR with the Tesseract 5 binary: one call per page, TSV out, text and word boxes rebuilt from it.
+
+The page goes to Tesseract as an uncompressed greyscale PGM on stdin: encoding it costs under a
+millisecond, where PNG costs about 80 ms a page (measured at 300 dpi, A4; see
+``eval/ingest_speed.py``). ``OMP_THREAD_LIMIT=1`` is set for every call: Tesseract's own OpenMP
+threads make it several times slower when pages already run in parallel across the cores.
+
+Image cleaning (``clean=``) is chosen by ``eval/ocr_quality.py``, which measures the character
+error rate and time of each step against plain Tesseract on noisy scans of known text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.ingest.textnorm import normalise
+from assistant.types import Box
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Below this mean word confidence (0-100) a page gets a warning to check the image.
+LOW_CONFIDENCE = 60.0
+
+
+class TesseractMissing(RuntimeError):
+    """The ``tesseract`` program is not installed."""
+
+
+class TesseractError(RuntimeError):
+    """Tesseract failed or ran out of time on a page."""
+
+
+@dataclass(slots=True)
+class OcrConfig:
+    """How pages are cleaned and read. Part of the cache key: change it and pages are re-read."""
+
+    lang: str = "eng"
+    psm: int = 3  # fully automatic page segmentation
+    flatten: str = "off"  # even out lighting: "off", "always", or "uneven" (only when it varies)
+    deskew: str = "off"  # level a skewed page: "off", "bilinear" or "nearest" rotation
+    binarise: str = "off"  # "off" (Tesseract's own Otsu) or "otsu" (ours, before Tesseract)
+    tess_config: tuple[tuple[str, str], ...] = ()  # extra ``-c name=value`` settings
+
+    def key(self) -> str:
+        cfg = ",".join(f"{k}={v}" for k, v in self.tess_config)
+        clean = f"fl-{self.flatten}/dk-{self.deskew}/bin-{self.binarise}"
+        return f"{self.lang}/psm{self.psm}/{clean}/{cfg}"
+
+
+# Background spread (grey levels) above which "uneven" flattening is applied.
+UNEVEN_SPREAD = 30.0
+
+
+def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
+    """Apply the configured cleaning; returns the image and the skew angle corrected."""
+    from assistant.ingest import clean
+
+    if config.flatten == "always":
+        grey = clean.flatten_light(grey)
+    elif config.flatten == "uneven":
+        grey = clean.flatten_light(grey, min_spread=UNEVEN_SPREAD)
+    angle = 0.0
+    if config.deskew != "off":
+        grey, angle = clean.deskew_with_angle(grey, smooth=config.deskew == "bilinear")
+    if config.binarise == "otsu":
+        grey = clean.otsu(grey)
+    return grey, angle
+
+
+# The configuration the pipeline uses, chosen with eval/ocr_quality.py (see its table).
+DEFAULT_OCR = OcrConfig()
+
+
+@dataclass(slots=True)
+class OcrResult:
+    text: str
+    boxes: list[Box]
+    confidence: float | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def tesseract_path() -> str | None:
+    return shutil.which("tesseract")
+
+
+def to_grey(image: Image.Image) -> Image.Image:
+    """Any PIL image as 8-bit grey, transparency laid over white."""
+    from PIL import Image as PILImage
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = PILImage.alpha_composite(white, rgba)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        # 16-bit or float scans: scale to 8 bits rather than clipping everything to white.
+        import numpy as np
+
+        a = np.asarray(image).astype(np.float32)
+        hi = float(a.max()) if a.size else 0.0
+        if hi > 255.0:
+            a *= 255.0 / hi
+        image = PILImage.fromarray(a.clip(0, 255).astype(np.uint8), "L")
+    if image.mode != "L":
+        image = image.convert("L")
+    return image
+
+
+def pgm_bytes(image: Image.Image) -> bytes:
+    """An 8-bit grey image as binary PGM (header + raw pixels): no compression cost."""
+    w, h = image.size
+    return b"P5\n%d %d\n255\n" % (w, h) + image.tobytes()
+
+
+def run_tesseract(
+    image: Image.Image,
+    *,
+    dpi: int | None,
+    config: OcrConfig,
+    timeout: float,
+) -> str:
+    """Run Tesseract once on a grey image and return its TSV output."""
+    exe = tesseract_path()
+    if exe is None:
+        raise TesseractMissing(
+            "Tesseract OCR is not installed: run the set-up (./run setup) or "
+            "'apt-get install tesseract-ocr' so scanned pages can be read"
+        )
+    cmd = [exe, "stdin", "stdout", "-l", config.lang, "--psm", str(config.psm)]
+    if dpi:
+        cmd += ["--dpi", str(int(dpi))]
+    for k, v in config.tess_config:
+        cmd += ["-c", f"{k}={v}"]
+    cmd.append("tsv")
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"
+    try:
+        proc = subprocess.run(
+            cmd,
+            input=pgm_bytes(image),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise TesseractError(
+            f"OCR took longer than {timeout:.0f} s on this page and was stopped"
+        ) from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = err[-1] if err else f"exit code {proc.returncode}"
+        raise TesseractError(f"Tesseract could not read this page ({detail})")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str, width: int, height: int) -> tuple[str, list[Box], float | None]:
+    """Rebuild page text from Tesseract's TSV: words joined by spaces, lines by newlines and
+    blocks/paragraphs by a blank line. Returns the text, one Box per word, mean confidence.
+    """
+    parts: list[str] = []
+    boxes: list[Box] = []
+    confs: list[float] = []
+    pos = 0
+    prev: tuple[str, str, str] | None = None
+    w = float(max(width, 1))
+    h = float(max(height, 1))
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        # Words are cleaned like any other page text so OCR and digital pages read alike.
+        word = normalise(cols[11]).replace("\n", " ").strip()
+        if not word:
+            continue
+        key = (cols[2], cols[3], cols[4])  # block, paragraph, line
+        if prev is not None:
+            if key[:2] != prev[:2]:
+                sep = "\n\n"
+            elif key != prev:
+                sep = "\n"
+            else:
+                sep = " "
+            parts.append(sep)
+            pos += len(sep)
+        prev = key
+        try:
+            left, top, bw, bh = (int(c) for c in cols[6:10])
+            conf = float(cols[10])
+        except ValueError:
+            left = top = bw = bh = 0
+            conf = -1.0
+        parts.append(word)
+        boxes.append(
+            Box(
+                pos,
+                pos + len(word),
+                round(left / w, 5),
+                round(top / h, 5),
+                round(min(left + bw, width) / w, 5),
+                round(min(top + bh, height) / h, 5),
+            )
+        )
+        pos += len(word)
+        if conf >= 0:
+            confs.append(conf)
+    text = "".join(parts)
+    mean = round(sum(confs) / len(confs), 2) if confs else None
+    return text, boxes, mean
+
+
+def ocr_image(
+    image: Image.Image,
+    *,
+    dpi: int | None,
+    config: OcrConfig,
+    timeout: float,
+) -> OcrResult:
+    """Clean (as configured) and OCR one page image; boxes are fractions of this image."""
+    grey, angle = clean_for_ocr(to_grey(image), config)
+    tsv = run_tesseract(grey, dpi=dpi, config=config, timeout=timeout)
+    text, boxes, conf = parse_tsv(tsv, grey.width, grey.height)
+    if angle:
+        # Boxes are on the levelled image; the reviewer sees the page as scanned.
+        from assistant.ingest.clean import unrotate_box
+
+        boxes = [
+            Box(b.start, b.end, *unrotate_box((b.x0, b.y0, b.x1, b.y1), angle, grey.size))
+            for b in boxes
+        ]
+    warnings: list[str] = []
+    if not text:
+        warnings.append("no text found on this scanned page: it may be blank or unreadable")
+    elif conf is not None and conf < LOW_CONFIDENCE:
+        warnings.append(f"low OCR confidence ({conf:.0f}%): check the text against the page image")
+    return OcrResult(text=text, boxes=boxes, confidence=conf, warnings=warnings)

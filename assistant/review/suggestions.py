@@ -1,0 +1,400 @@
+"""Suggestions of a case: listing, one with its version (the ETag), decisions, reviewers' findings.
+
+Two reviewers never silently overwrite each other: a decision names the version it was made
+on (``If-Match``), and the version is bumped with a conditional UPDATE in the same
+transaction as the decision is appended, so of two decisions made on one version exactly one
+is stored and the other gets 412.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from assistant.review import audit
+from assistant.review.clock import now_iso
+from assistant.review.decisions import ACTIONS, REJECT_REASONS, derive_state, last_undoable
+from assistant.review.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from assistant.review.models import Case, DecisionRow, DocumentRow, PageRow, SuggestionRow, User
+from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, Citation, Suggestion
+
+MAX_TITLE = 300
+MAX_TEXT = 5000
+MAX_QUOTE = 3000
+
+
+def doc_ids(session: Session, case_id: int) -> dict[str, int]:
+    return {
+        name: i
+        for name, i in session.execute(
+            select(DocumentRow.name, DocumentRow.id).where(DocumentRow.case_id == case_id)
+        ).all()
+    }
+
+
+def etag(row: SuggestionRow) -> str:
+    return f'"{row.version}"'
+
+
+def to_dict(row: SuggestionRow, ids: dict[str, int]) -> dict[str, Any]:
+    """The API's suggestion object: FORMATS.md section 3 fields plus the review state."""
+    return {
+        "id": row.sid,
+        "type": row.type,
+        "kind": row.kind,
+        "subject": row.subject,
+        "role": row.role,
+        "title": row.cur_title or row.title,
+        "rationale": row.cur_rationale or row.rationale,
+        "confidence": round(float(row.confidence), 4),
+        "citations": [dict(c, document_id=ids.get(c["document"])) for c in row.citations],
+        "detector": row.detector,
+        "detector_version": row.detector_version,
+        "explanation": row.explanation or {},
+        "status": row.status,
+        "edited": row.edited,
+        "original_title": row.title if row.edited else None,
+        "original_rationale": row.rationale if row.edited else None,
+        "version": row.version,
+        "etag": etag(row),
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at,
+        "reason": row.reason,
+        "note": row.note,
+        "origin": row.origin,
+        "stale": row.stale,
+    }
+
+
+def list_suggestions(
+    session: Session,
+    user: User,
+    case: Case,
+    *,
+    type: str | None = None,
+    status: str | None = None,
+    min_confidence: float | None = None,
+    kind: str | None = None,
+    stale: bool | None = None,
+) -> list[dict[str, Any]]:
+    q = select(SuggestionRow).where(SuggestionRow.case_id == case.id)
+    if type:
+        q = q.where(SuggestionRow.type == type)
+    if status:
+        q = q.where(SuggestionRow.status == status)
+    if min_confidence is not None:
+        q = q.where(SuggestionRow.confidence >= min_confidence)
+    if kind:
+        q = q.where(SuggestionRow.kind == kind)
+    if stale is not None:
+        q = q.where(SuggestionRow.stale == stale)
+    q = q.order_by(SuggestionRow.confidence.desc(), SuggestionRow.type, SuggestionRow.sid)
+    ids = doc_ids(session, case.id)
+    out = [to_dict(r, ids) for r in session.execute(q).scalars()]
+    audit.record(
+        session,
+        "view_suggestions",
+        actor=user.username,
+        case_id=case.id,
+        detail={"count": len(out)},
+    )
+    session.commit()
+    return out
+
+
+def _row(session: Session, case: Case, sid: str) -> SuggestionRow:
+    row = session.execute(
+        select(SuggestionRow).where(SuggestionRow.case_id == case.id, SuggestionRow.sid == sid)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"There is no suggestion {sid} in this case.")
+    return row
+
+
+def get_suggestion(
+    session: Session, user: User, case: Case, sid: str
+) -> tuple[dict[str, Any], str]:
+    row = _row(session, case, sid)
+    audit.record(session, "view_suggestion", actor=user.username, case_id=case.id, target=sid)
+    session.commit()
+    return to_dict(row, doc_ids(session, case.id)), etag(row)
+
+
+def _decisions(session: Session, case_id: int, sid: str) -> list[DecisionRow]:
+    return list(
+        session.execute(
+            select(DecisionRow)
+            .where(DecisionRow.case_id == case_id, DecisionRow.suggestion_id == sid)
+            .order_by(DecisionRow.id)
+        ).scalars()
+    )
+
+
+def decision_dict(d: DecisionRow) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "suggestion_id": d.suggestion_id,
+        "action": d.action,
+        "reviewer": d.reviewer,
+        "at": d.at,
+        "reason": d.reason,
+        "note": d.note,
+        "fields": d.fields,
+        "undoes": d.undoes,
+        "version": d.version,
+    }
+
+
+def history(session: Session, user: User, case: Case, sid: str) -> list[dict[str, Any]]:
+    _row(session, case, sid)
+    out = [decision_dict(d) for d in _decisions(session, case.id, sid)]
+    audit.record(session, "view_history", actor=user.username, case_id=case.id, target=sid)
+    session.commit()
+    return out
+
+
+def parse_if_match(value: str | None) -> int:
+    if value is None or not value.strip():
+        raise PreconditionRequired(
+            "This change needs the suggestion's version: send its ETag in an If-Match header "
+            "(reload the suggestion to get it)."
+        )
+    v = value.strip()
+    if v.startswith("W/"):
+        v = v[2:]
+    v = v.strip('"')
+    if not v.isdigit():
+        raise PreconditionFailed(
+            "The If-Match header does not name a version of this suggestion. "
+            "Reload it and try again."
+        )
+    return int(v)
+
+
+def _apply_state(row: SuggestionRow, decisions: list[DecisionRow]) -> None:
+    st = derive_state(decisions)
+    row.status, row.edited = st.status, st.edited
+    row.cur_title, row.cur_rationale = st.title, st.rationale
+    row.decided_by, row.decided_at = st.decided_by, st.decided_at
+    row.reason, row.note = st.reason, st.note
+
+
+def _clean(value: str | None, limit: int, what: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise BadRequest(f"The {what} is too long (at most {limit} characters).")
+    return value or None
+
+
+def decide(
+    session: Session, user: User, case: Case, sid: str, if_match: str | None, body: dict[str, Any]
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """Append one decision. Returns (suggestion, new ETag, the decision); commits.
+
+    Raises 428 without If-Match, 412 when the suggestion changed since that version.
+    """
+    version = parse_if_match(if_match)
+    verb = str(body.get("action") or "")
+    if verb not in ACTIONS:
+        raise BadRequest("The action must be one of: accept, reject, edit, undo.")
+    row = _row(session, case, sid)
+    if row.version != version:
+        raise PreconditionFailed(
+            f"Someone else changed this suggestion since you loaded it (it is now at version "
+            f"{row.version}, you had version {version}). Reload it, check, and decide again.",
+            extra={"current": to_dict(row, doc_ids(session, case.id))},
+        )
+    reason = _clean(body.get("reason"), 100, "reason")
+    note = _clean(body.get("note"), MAX_TEXT, "note")
+    fields: dict[str, Any] | None = None
+    undoes: int | None = None
+    decisions = _decisions(session, case.id, sid)
+    if verb == "reject":
+        if reason not in REJECT_REASONS:
+            raise BadRequest("Choose a reason for rejecting: " + "; ".join(REJECT_REASONS) + ".")
+        if reason == "other" and not note:
+            raise BadRequest("With the reason 'other', say why in the note.")
+    elif verb == "edit":
+        title = _clean(body.get("title"), MAX_TITLE, "title")
+        rationale = _clean(body.get("rationale"), MAX_TEXT, "rationale")
+        if not title and not rationale:
+            raise BadRequest("An edit needs a new title or a new rationale.")
+        fields = {k: v for k, v in (("title", title), ("rationale", rationale)) if v}
+    elif verb == "undo":
+        target = last_undoable(decisions)
+        if target is None:
+            raise Conflict("There is nothing to undo on this suggestion.")
+        undoes = target.id
+    if verb != "reject":
+        reason = None
+    # The guard: only one writer moves the version on from `version`.
+    res = session.execute(
+        update(SuggestionRow)
+        .where(SuggestionRow.id == row.id, SuggestionRow.version == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if res.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        current = _row(session, case, sid)
+        raise PreconditionFailed(
+            "Someone else changed this suggestion at the same moment. Reload it, check, and "
+            "decide again.",
+            extra={"current": to_dict(current, doc_ids(session, case.id))},
+        )
+    row.version = version + 1
+    d = DecisionRow(
+        case_id=case.id,
+        suggestion_id=sid,
+        action=ACTIONS[verb],
+        reviewer=user.username,
+        at=now_iso(),
+        reason=reason,
+        note=note,
+        fields=fields,
+        undoes=undoes,
+        version=version + 1,
+    )
+    session.add(d)
+    session.flush()
+    _apply_state(row, [*decisions, d])
+    audit.record(
+        session,
+        "decision",
+        actor=user.username,
+        case_id=case.id,
+        target=sid,
+        detail={
+            "action": d.action,
+            "decision": d.id,
+            "version": d.version,
+            **({"reason": reason} if reason else {}),
+        },
+    )
+    session.commit()
+    return to_dict(row, doc_ids(session, case.id)), etag(row), decision_dict(d)
+
+
+def add_finding(
+    session: Session, user: User, case: Case, body: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """A reviewer's own finding, cited by (document, page, start, end); quote from the page."""
+    typ = body.get("type")
+    if typ not in SUGGESTION_TYPES:
+        raise BadRequest("The type must be one of: " + ", ".join(SUGGESTION_TYPES) + ".")
+    kind = body.get("kind") or None
+    subject = _clean(body.get("subject"), 200, "subject")
+    role = body.get("role") or None
+    if typ == "unfollowed_inquiry":
+        kind = kind or "other"
+        if kind not in INQUIRY_KINDS:
+            raise BadRequest("The kind must be one of: " + ", ".join(INQUIRY_KINDS) + ".")
+    else:
+        kind = None
+    if typ == "missing_interview":
+        if not subject:
+            raise BadRequest("Name the person whose interview or account is missing (subject).")
+        if role not in ROLES:
+            raise BadRequest("The role must be one of: " + ", ".join(ROLES) + ".")
+    else:
+        subject, role = None, None
+    title = _clean(body.get("title"), MAX_TITLE, "title")
+    rationale = _clean(body.get("rationale"), MAX_TEXT, "rationale") or ""
+    if not title:
+        raise BadRequest("Give the finding a title.")
+    cit = body.get("citation") or {}
+    try:
+        doc_id, page_no = int(cit["document_id"]), int(cit["page"])
+        start, end = int(cit["start"]), int(cit["end"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise BadRequest("The citation needs document_id, page, start and end.") from e
+    doc = session.execute(
+        select(DocumentRow).where(DocumentRow.id == doc_id, DocumentRow.case_id == case.id)
+    ).scalar_one_or_none()
+    if doc is None:
+        raise NotFound(f"There is no document {doc_id} in this case.")
+    page = session.execute(
+        select(PageRow).where(PageRow.document_id == doc.id, PageRow.number == page_no)
+    ).scalar_one_or_none()
+    if page is None:
+        raise NotFound(f"{doc.name} has no page {page_no}.")
+    if not (0 <= start < end <= len(page.text)):
+        raise BadRequest(
+            f"The selection {start}-{end} is outside page {page_no} ({len(page.text)} characters)."
+        )
+    quote = page.text[start:end]
+    if not quote.strip() or len(quote) > MAX_QUOTE:
+        raise BadRequest(f"Select between 1 and {MAX_QUOTE} characters of the page text.")
+    s = Suggestion(
+        type=typ,
+        title=title,
+        rationale=rationale,
+        confidence=1.0,
+        citations=[Citation(doc.name, page_no, start, end, quote)],
+        kind=kind,
+        subject=subject,
+        role=role,
+        detector="reviewer",
+        detector_version=user.username,
+    )
+    if session.execute(
+        select(SuggestionRow.id).where(SuggestionRow.case_id == case.id, SuggestionRow.sid == s.id)
+    ).first():
+        raise Conflict(f"This finding is already in the case (suggestion {s.id}).")
+    now = now_iso()
+    row = SuggestionRow(
+        case_id=case.id,
+        sid=s.id,
+        type=typ,
+        kind=kind,
+        subject=subject,
+        role=role,
+        title=title,
+        rationale=rationale,
+        confidence=1.0,
+        citations=[
+            {"document": doc.name, "page": page_no, "start": start, "end": end, "quote": quote}
+        ],
+        detector="reviewer",
+        detector_version="",
+        explanation={"added_by": user.username},
+        origin="reviewer",
+        stale=False,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        status="open",
+        edited=False,
+    )
+    session.add(row)
+    d = DecisionRow(
+        case_id=case.id,
+        suggestion_id=s.id,
+        action="added",
+        reviewer=user.username,
+        at=now,
+        version=1,
+    )
+    session.add(d)
+    session.flush()
+    _apply_state(row, [d])
+    audit.record(
+        session,
+        "add_finding",
+        actor=user.username,
+        case_id=case.id,
+        target=s.id,
+        detail={"document": doc.id, "page": page_no},
+    )
+    session.commit()
+    return to_dict(row, doc_ids(session, case.id)), etag(row)

@@ -1,0 +1,368 @@
+"""The processing worker: ``python -m assistant.review.worker`` runs jobs sent on its stdin.
+
+Started by the job runner (``jobs.JobRunner``) in its own process group, with a time limit on
+each job, so a file that hangs or crashes a parser can never take the web server down with
+it. Its configuration comes as JSON on stdin (the database URL may hold a password: not in
+argv).
+
+Steps: check limits -> ingest the job's new files -> review the whole case (stored pages of
+earlier files + the new ones) -> store pages and suggestions (decisions are never touched)
+-> build the case's search index. Progress (stage, done, total) goes to the job's row.
+It prints only ids and counts, never case text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.review.blobs import BlobStore
+from assistant.review.clock import now_iso
+from assistant.review.db import make_engine, session_factory
+from assistant.review.models import Case, DocumentRow, Job
+from assistant.review.store import case_key, import_review, load_documents, safe_text
+from assistant.types import CaseReview, Document, FileError, Page
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+QUIET = False  # the demo runs jobs in its own process and prints its own summary
+
+
+def say(msg: str) -> None:
+    """One line for the server's log: ids and counts only."""
+    if not QUIET:
+        print(f"worker: {msg}", file=sys.stderr, flush=True)
+
+
+def resolve_detectors(spec: str) -> list[Any] | None:
+    """``default`` (None: the pipeline's own), ``none`` ([]), or ``module:function`` /
+    ``/path/file.py:function`` returning detectors (tests inject light ones this way)."""
+    spec = (spec or "default").strip()
+    if spec == "default":
+        return None
+    if spec == "none":
+        return []
+    target, _, func = spec.partition(":")
+    if target.endswith(".py"):
+        mod_spec = importlib.util.spec_from_file_location("_injected_detectors", target)
+        if mod_spec is None or mod_spec.loader is None:
+            raise ImportError(f"cannot load detectors from {target}")
+        mod = importlib.util.module_from_spec(mod_spec)
+        mod_spec.loader.exec_module(mod)
+    else:
+        mod = importlib.import_module(target)
+    return list(getattr(mod, func or "detectors")())
+
+
+class Progress:
+    """Writes (stage, done, total) to the job row, at most every ``interval`` seconds per stage."""
+
+    def __init__(self, sessions: sessionmaker[Session], job_id: int, interval: float = 0.3) -> None:
+        self.sessions, self.job_id, self.interval = sessions, job_id, interval
+        self.stage = ""
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == self.stage and done < total and now - self.last < self.interval:
+            return
+        self.stage, self.last = stage, now
+        with self.sessions() as s:
+            s.execute(
+                update(Job).where(Job.id == self.job_id).values(stage=stage, done=done, total=total)
+            )
+            s.commit()
+
+
+def _fallback_ingest(
+    paths: Sequence[Path], names: Sequence[str]
+) -> tuple[list[Document], list[FileError]]:
+    """Plain-text files only: used where ``assistant.ingest`` is not installed."""
+    import hashlib
+
+    docs: list[Document] = []
+    errors: list[FileError] = []
+    for path, name in zip(paths, names, strict=True):
+        data = Path(path).read_bytes()
+        if not name.lower().endswith(".txt"):
+            errors.append(
+                FileError(name, "unsupported", "this installation can read .txt files only.")
+            )
+            continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        pages = [Page(number=i + 1, text=t) for i, t in enumerate(text.split("\f"))]
+        docs.append(Document(name, hashlib.sha256(data).hexdigest(), "txt", pages))
+    return docs, errors
+
+
+def _precheck(path: Path, media_type: str, name: str, limits: dict[str, Any]) -> FileError | None:
+    """The exact page count and page size of a PDF, before the full parse."""
+    if media_type != "pdf":
+        return None
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - the ingest step reports damaged/encrypted files itself
+        return None
+    try:
+        n = len(pdf)
+        max_pages = int(limits.get("max_pages", 2000))
+        if n > max_pages:
+            return FileError(
+                name,
+                "too_large",
+                f"the PDF has {n} pages, over the limit of "
+                f"{max_pages}: split it into smaller files.",
+            )
+        dpi = float(limits.get("ocr_dpi", 300))
+        max_px = float(limits.get("max_image_pixels", 60_000_000))
+        for i in range(n):
+            w, h = pdf.get_page_size(i)
+            if (w / 72 * dpi) * (h / 72 * dpi) > max_px:
+                return FileError(
+                    name,
+                    "too_large",
+                    f"page {i + 1} is too large to read ({w / 72:.0f} x {h / 72:.0f} inches).",
+                )
+    finally:
+        pdf.close()
+    return None
+
+
+def run_job(
+    cfg: dict[str, Any], *, on_progress: ProgressFn | None = None
+) -> tuple[CaseReview, dict[str, int]]:
+    """Run one job to the end; returns the case's review and the suggestion counts
+    (new, updated, stale). ``on_progress`` also receives every progress call (the demo's
+    terminal progress bar)."""
+    job_id = int(cfg["job_id"])
+    data_dir = Path(cfg["data_dir"])
+    engine = make_engine(cfg["database_url"])
+    sessions = session_factory(engine)
+    blobs = BlobStore(data_dir)
+    to_db = Progress(sessions, job_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        to_db(stage, done, total)
+        if on_progress is not None:
+            on_progress(stage, done, total)
+
+    t0 = time.perf_counter()
+
+    with sessions() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            raise LookupError(f"job {job_id} not found")
+        case_id = job.case_id
+        job.status, job.stage, job.started_at = "running", "checking", now_iso()
+        rows = list(
+            s.execute(
+                select(DocumentRow)
+                .where(
+                    DocumentRow.job_id == job_id, DocumentRow.status.in_(("queued", "processing"))
+                )
+                .order_by(DocumentRow.name)
+            ).scalars()
+        )
+        for r in rows:
+            r.status = "processing"
+        job.total = len(rows)
+        s.commit()
+        todo = [(r.id, r.name, r.sha256, r.media_type) for r in rows]
+    say(f"job {job_id} case {case_id}: {len(todo)} file(s)")
+
+    from assistant.review.documents import named_path
+
+    errors: list[FileError] = []
+    paths: list[Path] = []
+    names: list[str] = []
+    with sessions() as s:
+        for doc_id, name, _sha, media in todo:
+            row = s.get(DocumentRow, doc_id)
+            assert row is not None
+            path = named_path(data_dir, blobs, row)
+            bad = _precheck(path, media, name, cfg.get("ingest", {}))
+            if bad:
+                errors.append(bad)
+            else:
+                paths.append(path)
+                names.append(name)
+    progress("ingest", 0, len(paths))
+
+    documents: list[Document] = []
+    if paths:
+        try:
+            from assistant.ingest import ingest_paths
+        except ImportError:
+            documents, errs = _fallback_ingest(paths, names)
+        else:
+            from assistant.config import Settings
+
+            settings = Settings(**cfg.get("ingest", {}))
+            documents, errs = ingest_paths(paths, names=names, progress=progress, settings=settings)
+        errors.extend(errs)
+    for d in documents:
+        for p in d.pages:
+            p.text = safe_text(p.text)
+    say(f"job {job_id}: ingested {len(documents)} document(s), {len(errors)} error(s)")
+
+    from assistant.pipeline import review_documents
+
+    with sessions() as s:
+        earlier = load_documents(s, case_id, exclude=[t[0] for t in todo])
+    all_docs = sorted(earlier + documents, key=lambda d: d.name)
+    progress("detect", 0, 1)
+    review = review_documents(
+        case_key(case_id),
+        all_docs,
+        errors,
+        detectors=resolve_detectors(cfg.get("detectors", "default")),
+        progress=progress,
+    )
+    progress("store", 0, 1)
+    with sessions() as s:
+        case = s.get(Case, case_id)
+        assert case is not None
+        new_rows = {
+            r.name: r
+            for r in s.execute(
+                select(DocumentRow).where(DocumentRow.id.in_([t[0] for t in todo]))
+            ).scalars()
+        }
+        counts = import_review(s, case, review, new_docs=new_rows)
+        for r in new_rows.values():
+            if r.status == "processing":  # neither ingested nor reported by the ingest step
+                r.status, r.error_code = "failed", "corrupt"
+                r.error = "the file could not be read."
+                errors.append(FileError(r.name, "corrupt", r.error))
+        job = s.get(Job, job_id)
+        assert job is not None
+        job.errors = list(job.errors or []) + [e.to_dict() for e in errors]
+        job.stage, job.done, job.total = "index", 0, 1
+        s.commit()
+    say(f"job {job_id}: {len(review.suggestions)} suggestion(s): {counts}")
+
+    index_status = "skipped"
+    if cfg.get("build_index", True):
+        try:
+            from assistant.index import build_case_index
+
+            build_case_index(review, data_dir / "index")
+            index_status = "ready"
+        except Exception as e:  # noqa: BLE001 - the review is stored; search by words still works
+            index_status = "failed"
+            say(f"job {job_id}: index failed: {type(e).__name__}")
+    with sessions() as s:
+        case = s.get(Case, case_id)
+        job = s.get(Job, job_id)
+        assert case is not None and job is not None
+        case.index_status = index_status
+        job.status = "done"
+        job.stage, job.done, job.total = "done", 1, 1
+        job.finished_at = now_iso()
+        if errors:
+            job.message = f"{len(errors)} file(s) could not be read; the rest were reviewed."
+        s.commit()
+    engine.dispose()
+    secs = time.perf_counter() - t0
+    say(f"job {job_id}: done in {secs:.1f} s")
+    return review, counts
+
+
+def mark_failed(cfg: dict[str, Any], message: str) -> None:
+    """Record a failed job and its unfinished documents (also used by the runner)."""
+    engine = make_engine(cfg["database_url"])
+    with session_factory(engine)() as s:
+        fail_job(s, int(cfg["job_id"]), message)
+        s.commit()
+    engine.dispose()
+
+
+def fail_job(s: Session, job_id: int, message: str) -> None:
+    job = s.get(Job, job_id)
+    if job is None or job.status in ("done", "failed"):
+        return
+    job.status, job.stage, job.finished_at, job.message = "failed", "failed", now_iso(), message
+    errs = list(job.errors or [])
+    for r in s.execute(
+        select(DocumentRow).where(
+            DocumentRow.job_id == job_id, DocumentRow.status.in_(("queued", "processing"))
+        )
+    ).scalars():
+        r.status, r.error_code, r.error = (
+            "failed",
+            "timeout" if "time" in message else "failed",
+            message,
+        )
+        errs.append({"document": r.name, "code": r.error_code, "error": message})
+    job.errors = errs
+
+
+def run_one(cfg: dict[str, Any]) -> bool:
+    """Run one job; a failure is recorded on the job (type only, no case text)."""
+    try:
+        run_job(cfg)
+        return True
+    except Exception as e:  # noqa: BLE001
+        say(f"job {cfg.get('job_id')}: failed: {type(e).__name__}")
+        try:
+            mark_failed(
+                cfg,
+                f"Processing failed ({type(e).__name__}). The files are kept; "
+                "try again, or report this to your administrator.",
+            )
+        except Exception as e2:  # noqa: BLE001
+            say(f"job {cfg.get('job_id')}: could not record the failure: {type(e2).__name__}")
+        return False
+
+
+def main() -> int:
+    """Serve jobs from stdin: the first line is the configuration (JSON), then one line per
+    job (``{"job_id": N}``); after each job one JSON line ``{"job_id", "ok"}`` is written
+    to the original stdout. Ends at end of input.
+
+    The process stays up between jobs so the models load once, not per upload; the runner
+    retires it when idle or after a number of jobs, and kills it when a job runs too long.
+    """
+    # Everything printed by libraries goes to stderr; stdout carries only the replies.
+    reply = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    first = sys.stdin.readline()
+    if not first.strip():
+        return 0
+    cfg = json.loads(first)
+    if cfg.get("warm_up", True):
+        import assistant.pipeline  # noqa: F401 - load the code (and spaCy) before the first job
+        import assistant.screening  # noqa: F401
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job_id = int(json.loads(line)["job_id"])
+        ok = run_one(dict(cfg, job_id=job_id))
+        reply.write(json.dumps({"job_id": job_id, "ok": ok}) + "\n")
+        reply.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
