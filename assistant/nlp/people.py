@@ -512,6 +512,8 @@ class PeopleFinder:
             for m in ROLE_LABEL.finditer(chunk):
                 gap = chunk[m.end():] if at_end else chunk[: m.start()]
                 g = gap.strip(" :-\u2013(),\"'")
+                if any(ch.isdigit() for ch in g):
+                    continue  # "(13) V3 CROFT": the label belongs to the next person
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
                     pass
                 elif len(g) > (0 if at_end else 2):

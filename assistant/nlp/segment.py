@@ -31,6 +31,7 @@ _NEW_UNIT = re.compile(
         \d{1,2}[/.-]\d{1,2}[/.-]\d{2,4} |           # dates
         \d{1,2}:\d{2}\b | \d{4}\s*(hrs|hours)?\b[\s:-] |  # times
         [A-Z]{2,}[-/ ]?\d+\b |                      # action / log numbers: ACT-12, SERIAL 4
+        (?:IP|V|W|S|N)\d{1,2}\b |                   # role codes opening a row: W1, V2, S3
         (Entry|Action|Log|Serial|Item|Page)\b |
         [A-Z][A-Za-z/ ]{1,30}:\s                    # Label: value
     )""",
@@ -54,6 +55,9 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
     cur_start: int | None = None
     cur_end = 0
     prev_line = ""
+    # The length of a full line on this page: a line well short of it ends its paragraph.
+    lengths = sorted(len(text[a:b].strip()) for a, b in _lines(text) if b - a >= 20)
+    full_len = lengths[int(len(lengths) * 0.85)] if lengths else 80
     for ls, le in _lines(text):
         line = text[ls:le]
         stripped = line.strip()
@@ -76,6 +80,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             prev_line.endswith((":", ";"))
             or len(prev_line) < 45  # a short line is a heading or a form field
             or prev_line.isupper()
+            or len(prev_line) < 0.7 * full_len  # ragged end: the paragraph or row ended
         )
         if is_row:
             if cur_start is not None:
