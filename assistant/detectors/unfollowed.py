@@ -56,6 +56,16 @@ _IDENTIFY_SUSPECT = re.compile(
 )
 
 
+# A sentence that refers back to the one before it.
+_ANAPHORA = re.compile(
+    r"^\W*(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\s*[:\-]?\s*)?(?:update\w*|result\w*|outcome|status|response|"
+    r"comment|note|it|this|these|that|they|the\s+(?:request|footage|recording|handset|phone|device|records?|"
+    r"enquiry|action|application|warrant|search|download|samples?|results?|report))\b"
+    r"|\b(?:them|it)\s*\.?\s*$",
+    re.I,
+)
+_GENERIC_KINDS = {"suspect", "witness"}
+_GENERIC_TRIGGER = re.compile(r"(?:identify|identification|trace|traced|locate|unidentified)$", re.I)
 _RANK = {"not_done": 0, "pending": 1, "done": 2, "done_weak": 3, "mention": 4}
 
 
@@ -176,11 +186,28 @@ class UnfollowedInquiryDetector(Detector):
     def _mentions(self, ctx: CaseContext) -> list[_Mention]:
         rules = kind_rules()
         out: list[_Mention] = []
+        prev_kinds: list[tuple[str, int, int]] = []
+        prev_key: tuple[str, int] | None = None
         for i, seg in enumerate(ctx.segments):
             text = seg.text
             if len(text) < 12 or len(tokens(text)) < 3:
                 continue
-            for kind, a, b in kinds_in(text):
+            found = kinds_in(text)
+            key = (seg.document, seg.page)
+            if prev_kinds and prev_key == key and _ANAPHORA.search(text):
+                # "The request was drafted but not sent." / "No enquiries were made to identify
+                # them.": the sentence carries on the line of inquiry of the one before it.
+                specific = [k for k in found if k[0] not in _GENERIC_KINDS or not _GENERIC_TRIGGER.match(
+                    text[k[1]:k[2]])]
+                found = [(k, -1, -1) for k, _, _ in prev_kinds] + [k for k in specific
+                                                                  if k[0] not in {p[0] for p in prev_kinds}]
+            prev_kinds = [k for k in found if k[1] >= 0] or (prev_kinds if found else [])
+            if found and all(k[1] < 0 for k in found):
+                prev_kinds = [(k, 0, 0) for k, _, _ in found]
+            prev_key = key
+            for kind, a, b in found:
+                if a < 0:
+                    a, b = 0, min(len(text), 1)
                 ca, cb = _clause_around(text, a, b)
                 clause = text[ca:cb]
                 st = classify(clause, rules[kind].done_rx)

@@ -46,6 +46,16 @@ _SUSPECT_SUBJECT = re.compile(
 )
 # Families that describe a person: "S1 is manipulative" is about the suspect, not blame.
 _PERSONAL_FAMILIES = {"character_credibility", "consent_choice", "risk_on_child"}
+# Wording guidance recommends: the child as the one acted on. A clause framed this way is not
+# blame, whatever its other words ("she has been targeted by older males and is at risk").
+_VICTIM_FRAMING = re.compile(
+    r"\b(?:(?:has|have|had|was|were|is|are|being|been)\s+(?:\w+\s+)?(?:targeted|groomed|exploited|abused|"
+    r"coerced|manipulated|forced|threatened|controlled|trafficked|raped|assaulted|pressured|given|taken|"
+    r"made\s+to|plied)|at\s+risk\s+(?:of|from)\s+(?:\w+\s+)?(?:exploitation|harm|abuse|adults|older|men|males|"
+    r"grooming)|victim\s+of|(?:adults?|men|males|perpetrators?|abusers?|suspects?)\s+(?:are|were|have\s+been)\s+"
+    r"(?:targeting|grooming|exploiting|abusing|using|giving|supplying))\b",
+    re.I,
+)
 _WEAK_FAMILY_PATTERNS = {  # patterns that need more context before they count
     "\\bmutual", "\\b(?:a|the|as\\s+a)\\s+couple", "\\b(?:embellish", "\\bbanter\\b",
     "\\b(?:sexual\\s+)?experiment", "\\bflirt\\w*\\b", "\\b(?:unruly|feral",
@@ -154,13 +164,16 @@ class VictimBlamingDetector(Detector):
         return out
 
     @staticmethod
-    def _about_suspect(text: str, a: int, b: int, suspects: set[str]) -> bool:
-        """True when the wording describes a suspect, not the child ("S1 is manipulative")."""
+    def _about_suspect(text: str, a: int, b: int, suspects: set[str], head: bool = False) -> bool:
+        """True when the wording describes a suspect, not the child ("S1 is manipulative").
+        ``head``: [a, b) is a whole clause, whose first words are its subject."""
         lo = max(0, a - 60)
         window = text[lo:a]
         # the clause's subject: after the last clause break before the match
         cut = max(window.rfind(";"), window.rfind(". "), window.rfind(", "))
         subj = window[cut + 1:] if cut != -1 else window
+        if head:
+            subj += " " + " ".join(text[a:b].split()[:4])
         if _SUSPECT_SUBJECT.search(subj):
             return not re.search(r"\b(?:she|her|IP\d?|girl|boy|child|victim|complainant)\b", subj, re.I)
         words = set(tokens(subj))
@@ -201,7 +214,9 @@ class VictimBlamingDetector(Detector):
             if p < clf.threshold:
                 continue
             text = ctx.segments[i].text
-            if self._about_suspect(text, a, b, suspects):
+            if self._about_suspect(text, a, b, suspects, head=True):
+                continue
+            if _VICTIM_FRAMING.search(text[a:b]):
                 continue
             prev = hits.get(i)
             conf = float(0.45 + 0.4 * (p - clf.threshold) / max(1e-6, 1 - clf.threshold))

@@ -68,7 +68,12 @@ PENDING = re.compile(
     r"should\s+be|needs?\s+to\s+be|to\s+(?:request|obtain|seize|identify|trace|arrest|interview|"
     r"view|collect|download|examine|search|consider|speak|contact|visit|research|check)|"
     r"consider(?:ed)?|raised|tasked|referred\s+to|submitted\s+to|sent\s+to)\b"
-    r"|^\s*(?:open|OPEN)\b|\|\s*(?:open|OPEN|Open|pending|Pending|outstanding|Outstanding)\s*(?:\||$)",
+    r"|^\s*(?:open|OPEN)\b|\|\s*(?:open|OPEN|Open|pending|Pending|outstanding|Outstanding)\s*(?:\||$)"
+    # an action raised: "Action: send ...", "ACT 4 - obtain ...", "LOI: trace ..."
+    r"|^\W*(?:action|task|LOI|line\s+of\s+(?:enquiry|inquiry)|next\s+steps?|to\s+do)\b\s*(?:\d+\w*)?\s*[:\-.]"
+    r"|^\W*(?:[A-Z]{1,5}[-\s]?\d{1,3}\s*[|:\-.]\s*)?(?:send|obtain|seize|view|identify|trace|request|check|"
+    r"submit|apply|speak\s+to|contact|visit|conduct|arrange|complete|consider|secure|preserve|download|"
+    r"research|establish|locate|interview|arrest|collect|examine|search|chase)\b",
     re.I | re.M,
 )
 DONE = re.compile(
