@@ -65,6 +65,10 @@ def review_case(
     case_dir = Path(case_dir)
     if not case_dir.is_dir():
         raise CaseNotFound(f"{case_dir}: not a directory. Give the folder that holds one case's files.")
+    # Load the models in a helper process while this one ingests (OCR) and runs the rules.
+    from assistant.nlp.model_server import prefetch
+
+    prefetch()
     t0 = time.perf_counter()
     documents, errors = ingest_case(case_dir, progress=progress)
     t1 = time.perf_counter()

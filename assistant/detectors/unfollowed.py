@@ -24,6 +24,7 @@ from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
+from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
 from assistant.nlp.status import RAISE, StatusCue, classify
 from assistant.types import Suggestion
@@ -77,6 +78,7 @@ class _KindRules:
     raise_rx: re.Pattern[str]
     exclude_rx: re.Pattern[str] | None
     done_rx: re.Pattern[str]
+    raise_anchors: frozenset[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +94,7 @@ def kind_rules() -> dict[str, _KindRules]:
             raise_rx=re.compile("|".join(e["raise"]), re.I),
             exclude_rx=re.compile("|".join(e["exclude"]), re.I) if e["exclude"] else None,
             done_rx=re.compile("|".join(e["done"]), re.I),
+            raise_anchors=anchors("|".join(e["raise"])),
         )
     return out
 
@@ -99,7 +102,10 @@ def kind_rules() -> dict[str, _KindRules]:
 def kinds_in(text: str) -> list[tuple[str, int, int]]:
     """Each kind of inquiry the text mentions, with its first trigger (offsets in ``text``)."""
     found: list[tuple[str, int, int]] = []
+    pre = prefixes(text)
     for kind, r in kind_rules().items():
+        if r.raise_anchors is not None and not (r.raise_anchors & pre):
+            continue
         excl = [(m.start(), m.end()) for m in r.exclude_rx.finditer(text)] if r.exclude_rx else []
         for m in r.raise_rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in excl):
@@ -174,7 +180,7 @@ class UnfollowedInquiryDetector(Detector):
     type = "unfollowed_inquiry"
 
     # How many segments may be embedded to link mentions (keeps 200-page bundles fast).
-    embed_budget = 600
+    embed_budget = 300
     link_cos = 0.62
     done_cos = 0.72
     max_lines_per_kind = 3
@@ -225,10 +231,17 @@ class UnfollowedInquiryDetector(Detector):
 
     # -- step 2: linking -------------------------------------------------------------------
     def _vectors(self, ctx: CaseContext, ms: list[_Mention]) -> dict[int, np.ndarray]:
-        segs = sorted({m.seg for m in ms},
-                      key=lambda i: _RANK[min((m.status.status for m in ms if m.seg == i),
-                                              key=lambda s: _RANK[s])])
-        segs = segs[: self.embed_budget]
+        """Embed only what linking needs: results, and open mentions that are not explicit
+        "not done" (those are answered only by a result about the same object), for kinds
+        that have both; most pressing first, within the budget."""
+        kinds_done = {m.kind for m in ms if m.status.status == "done"}
+        rank: dict[int, int] = {}
+        for m in ms:
+            if m.kind not in kinds_done or m.status.status in ("not_done", "done_weak"):
+                continue
+            r = _RANK[m.status.status]
+            rank[m.seg] = min(r, rank.get(m.seg, r))
+        segs = sorted(rank, key=lambda i: (rank[i], i))[: self.embed_budget]
         if not segs:
             return {}
         try:
@@ -238,6 +251,39 @@ class UnfollowedInquiryDetector(Detector):
         except Exception:  # no embedder: link by shared terms only
             return {}
         return {i: vecs[k] for k, i in enumerate(segs)}
+
+    def _answered(self, opens: list[_Mention], dones: list[_Mention],
+                  vec: dict[int, np.ndarray]) -> list[bool]:
+        """For each open mention: is a linked result on file? (see ``detect``)"""
+        by_term: dict[str, list[int]] = {}
+        for j, d in enumerate(dones):
+            for t in d.distinct:
+                by_term.setdefault(t, []).append(j)
+        done_segs = {d.seg for d in dones}
+        dv = [j for j, d in enumerate(dones) if d.seg in vec]
+        dmat = np.stack([vec[dones[j].seg] for j in dv]) if dv else None
+        small = len(dones) <= 150
+        out = []
+        for o in opens:
+            if o.seg in done_segs:
+                out.append(True)
+                continue
+            if any(by_term.get(t) for t in o.distinct):
+                out.append(True)
+                continue
+            if o.status.status == "not_done":
+                out.append(False)  # only a result about the same object answers "not done"
+                continue
+            if dmat is not None and o.seg in vec and float((dmat @ vec[o.seg]).max()) >= self.done_cos:
+                out.append(True)
+                continue
+            if small:
+                out.append(any(o.content and d.content and
+                               len(o.content & d.content) / len(o.content | d.content) >= 0.45
+                               for d in dones))
+                continue
+            out.append(False)
+        return out
 
     @staticmethod
     def _related(a: _Mention, b: _Mention, vec: dict[int, np.ndarray], cos_min: float) -> bool:
@@ -265,11 +311,9 @@ class UnfollowedInquiryDetector(Detector):
             # A mention is answered by a linked result elsewhere (same exhibit, place, person or
             # close meaning). An explicit "not done" is only answered by a result that shares a
             # distinctive term with it (the same object).
-            opens = [
-                o for o in km if o.status.status not in ("done", "done_weak")
-                and not any(self._related(o, d, vec, self.done_cos) for d in dones
-                            if o.status.status != "not_done" or o.distinct & d.distinct)
-            ]
+            cands = [o for o in km if o.status.status not in ("done", "done_weak")]
+            opens = [o for o, ans in zip(cands, self._answered(cands, dones, vec), strict=True)
+                     if not ans]
             if not opens:
                 continue
             # One suggestion per kind and case: the places that raise or leave it open are its

@@ -70,6 +70,11 @@ class _Family:
     instead: str
     guidance: list[str]
     patterns: list[tuple[str, re.Pattern[str]]]
+    anchors: list[frozenset[str] | None]  # per pattern: word prefixes one of which must occur
+
+
+from assistant.nlp.gate import anchors as _anchors
+from assistant.nlp.gate import prefixes as _prefixes
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +88,7 @@ def _families() -> tuple[list[_Family], re.Pattern[str], dict[str, str]]:
             instead=v["instead"],
             guidance=v["guidance"],
             patterns=[(p, re.compile(p, re.I)) for p in v["patterns"]],
+            anchors=[_anchors(p) for p in v["patterns"]],
         )
         for k, v in lex["families"].items()
     ]
@@ -125,7 +131,7 @@ class VictimBlamingDetector(Detector):
     version = "0.3.0"
     type = "victim_blaming_language"
 
-    embed_budget = 900  # clauses embedded per case at most (keeps large bundles fast)
+    embed_budget = 250  # clauses embedded per case at most (keeps large bundles fast)
 
     def warm_up(self) -> None:
         _families()
@@ -142,8 +148,11 @@ class VictimBlamingDetector(Detector):
             if exclude.search(text):
                 continue
             qs = quoted_spans(text)
+            pre = _prefixes(text)
             for fam in fams:
-                for src, rx in fam.patterns:
+                for (src, rx), anchor in zip(fam.patterns, fam.anchors, strict=True):
+                    if anchor is not None and not (anchor & pre):
+                        continue
                     m = rx.search(text)
                     if m is None or inside(qs, m.start(), m.end()):
                         continue

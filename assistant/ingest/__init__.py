@@ -24,7 +24,6 @@ Documents come back sorted by name, so runs are stable.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -393,53 +392,64 @@ def ingest_file(
 # For the UI: one page image, and word boxes for one page.
 
 
+def _one_task(request: dict[str, Any], name: str, timeout: float) -> Any:
+    """Run one request in a worker process with a time limit; raise what it raised."""
+    outcome: list[Outcome] = []
+
+    def keep(_: Task, out: Outcome) -> list[Task]:
+        outcome.append(out)
+        return []
+
+    run_tasks([Task(request=request, timeout=timeout)], keep, workers=1)
+    out = outcome[0]
+    if out.ok:
+        return out.result
+    if out.code == "no_page":
+        raise IndexError(out.reason)
+    if out.code == "timeout":
+        raise ParseTimeout(name, f"{out.reason}: the file may be damaged")
+    if out.code == "crash":
+        raise CorruptFile(
+            name, f"the page could not be drawn: the file seems damaged ({out.reason})"
+        )
+    raise _ERRORS.get(out.code, CorruptFile)(name, out.reason)
+
+
+# The UI waits for these: a page that takes longer than this to draw is given up.
+_DISPLAY_TIMEOUT_S = 60.0
+
+
 def render_page_png(
     path: Path, page: int, *, dpi: int = 110, settings: Settings | None = None
 ) -> bytes:
-    """PNG of one page (1-based) for display. PDFs are rendered by pdfium; scanned images are
-    scaled to ``dpi``. Text and Word documents have no page image: UnsupportedFormat.
-    Raises IndexError for a page the file does not have."""
+    """PNG of one page (1-based) for display: PDFs rendered in colour by pdfium, scanned
+    images scaled to ``dpi``. Drawn in a worker process with a time limit, so a malformed file
+    cannot crash or hang the caller. Text and Word documents have no page image
+    (UnsupportedFormat); a page the file does not have raises IndexError."""
+    import base64
+
     s = _settings(settings)
     path = Path(path)
-    name = path.name
-    media_type = sniff(path, name)
-    if media_type == "pdf":
-        from assistant.ingest.pdf import render_page
-
-        image = render_page(
-            path, name, page - 1, dpi=dpi, max_pixels=s.max_image_pixels, grey=False
-        )[0]
-    elif media_type == "image":
-        from PIL import Image
-
-        from assistant.ingest.image import frame_count, load_frame
-
-        sizes = frame_count(path, name, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
-        if not 1 <= page <= len(sizes):
-            raise IndexError(f"{name} has no page {page}")
-        image, native, _ = load_frame(path, name, page - 1, max_pixels=s.max_image_pixels)
-        factor = dpi / float(native or 300)
-        if factor < 1.0:
-            size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
-            image = image.convert("L") if image.mode not in ("L", "RGB") else image
-            image = image.resize(size, Image.Resampling.LANCZOS)
-    else:
-        raise UnsupportedFormat(
-            name, "a text or Word document has no page image: its text is shown instead"
-        )
-    buf = io.BytesIO()
-    if image.mode not in ("L", "RGB", "1"):
-        image = image.convert("RGB")
-    image.save(buf, "PNG", compress_level=3)
-    return buf.getvalue()
+    request = {
+        "op": "render",
+        "path": str(path),
+        "name": path.name,
+        "page": int(page),
+        "dpi": int(dpi),
+        "settings": _payload(s),
+    }
+    timeout = min(float(s.parse_timeout_s), _DISPLAY_TIMEOUT_S)
+    result = _one_task(request, path.name, timeout)
+    return base64.b64decode(result["png"])
 
 
 def page_boxes(path: Path, page: int, *, settings: Settings | None = None) -> list[Box]:
     """Word boxes of one page (1-based), offsets into that page's text.
 
-    Scanned pages: the boxes Tesseract gave (from the cache, or by ingesting the file).
-    Digital PDF pages: computed now, from pdfium's character boxes, for this page only (too slow
-    to do for every page of a case at review time). Text and Word documents: no boxes.
+    Digital PDF pages: computed now, in a worker process, from pdfium's character boxes, for
+    this page only (too slow to do for every page of a case at review time). Scanned pages: the
+    boxes Tesseract gave (from the cache, or by reading the file again). Text and Word
+    documents: no boxes. A page the file does not have raises IndexError.
     """
     s = _settings(settings)
     path = Path(path)
@@ -447,15 +457,14 @@ def page_boxes(path: Path, page: int, *, settings: Settings | None = None) -> li
     media_type = sniff(path, name)
     if media_type in ("txt", "docx"):
         return []
-    sha = file_sha256(path)
-    doc = _cache(s).get(sha, name)
+    if media_type == "pdf":
+        request = {"op": "boxes", "path": str(path), "name": name, "page": int(page)}
+        result = _one_task(request, name, min(float(s.parse_timeout_s), _DISPLAY_TIMEOUT_S))
+        if "page" in result:
+            return page_from_dict(result["page"]).boxes
+    doc = _cache(s).get(file_sha256(path), name)
     if doc is None:
         doc = ingest_file(path, name=name, settings=s)
     if not 1 <= page <= len(doc.pages):
         raise IndexError(f"{name} has no page {page}")
-    p = doc.pages[page - 1]
-    if p.ocr or media_type == "image":
-        return list(p.boxes)
-    from assistant.ingest.pdf import digital_boxes
-
-    return digital_boxes(path, name, page - 1)
+    return list(doc.pages[page - 1].boxes)

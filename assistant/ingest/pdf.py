@@ -179,18 +179,8 @@ def read_pdf(path: Path, name: str, *, max_pages: int) -> PdfPages:
             try:
                 width, height = page.get_size()
                 text = normalise(_raw_text(page))
-                problem = text_problem(text)
-                needs_ocr = False
-                warnings: list[str] = []
-                if problem == "unreadable text layer":
-                    needs_ocr = True
-                elif problem is not None:
-                    # Little or no text: a scan, or a blank or picture-only page.
-                    needs_ocr = _image_cover(page) > 0.05 or _has_vector_ink(page)
-                    if not needs_ocr and not text:
-                        warnings.append("empty page: no text on it")
-                elif len(text) < STAMP_CHARS and _image_cover(page) >= SCAN_COVER:
-                    needs_ocr = True
+                needs_ocr = _needs_ocr(page, text)
+                warnings = [] if needs_ocr or text else ["empty page: no text on it"]
                 if needs_ocr:
                     ocr.append(i)
                     pages.append(Page(number=i + 1, text="", ocr=True, width=width, height=height))
@@ -201,6 +191,30 @@ def read_pdf(path: Path, name: str, *, max_pages: int) -> PdfPages:
             finally:
                 page.close()
         return PdfPages(pages=pages, ocr=ocr, has_forms=pdf.formenv is not None)
+
+
+def _needs_ocr(page: pdfium.PdfPage, text: str) -> bool:
+    """Whether a page must be OCR'd: its text layer is garbage, or it has little text and
+    a picture (a scan) or many drawn shapes (text turned into outlines) on it."""
+    problem = text_problem(text)
+    if problem == "unreadable text layer":
+        return True
+    if problem is not None:  # little or no text: a scan, or a blank or picture-only page
+        return _image_cover(page) > 0.05 or _has_vector_ink(page)
+    # A scan with a digitally stamped page number or reference.
+    return len(text) < STAMP_CHARS and _image_cover(page) >= SCAN_COVER
+
+
+def page_needs_ocr(path: Path, name: str, index: int) -> bool:
+    """The decision :func:`read_pdf` makes for one page, without reading the others."""
+    with open_pdf(path, name) as pdf:
+        if not 0 <= index < len(pdf):
+            raise IndexError(f"{name} has no page {index + 1}")
+        page = _load_page(pdf, index)
+        try:
+            return _needs_ocr(page, normalise(_raw_text(page)))
+        finally:
+            page.close()
 
 
 def page_count(path: Path, name: str) -> int:

@@ -139,6 +139,19 @@ def handle(req: dict[str, Any]) -> Any:
         return parse(path, req["name"], req["media_type"], req["settings"])
     if op == "ocr":
         return ocr_page(path, req["name"], req["media_type"], int(req["index"]), req["settings"])
+    if op == "render":
+        import base64
+
+        from assistant.ingest.display import render_png
+
+        png = render_png(
+            path, req["name"], int(req["page"]), dpi=int(req["dpi"]), s=req["settings"]
+        )
+        return {"png": base64.b64encode(png).decode("ascii")}
+    if op == "boxes":
+        from assistant.ingest.display import digital_page_boxes
+
+        return digital_page_boxes(path, req["name"], int(req["page"]))
     # For the tests of the time limit and of a worker that dies mid-task.
     if op == "sleep":
         import time
@@ -178,6 +191,8 @@ def main() -> int:
             answer = {"id": req.get("id"), "ok": True, "result": result}
         except IngestError as e:
             answer = {"id": req.get("id"), "ok": False, "code": e.code, "reason": e.reason}
+        except IndexError as e:  # a page the file does not have
+            answer = {"id": req.get("id"), "ok": False, "code": "no_page", "reason": str(e)}
         except MemoryError:
             err = TooLarge(req.get("name", ""), "the file needs more memory than allowed")
             answer = {"id": req.get("id"), "ok": False, "code": err.code, "reason": err.reason}

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_officers
@@ -259,7 +260,7 @@ def _known_first(word: str) -> bool:
 class PeopleFinder:
     """Collects people from a case's segments. Use ``find_people(ctx)``."""
 
-    def __init__(self, ctx: CaseContext, *, ner_budget: int = 400) -> None:
+    def __init__(self, ctx: CaseContext, *, ner_budget: int = 200) -> None:
         self.ctx = ctx
         self.people: list[Person] = []
         self.by_surname: dict[str, Person] = {}
@@ -332,10 +333,18 @@ class PeopleFinder:
             found = self._names_in(i, s, officer_spans.get(i, []))
             if not found and _maybe_mixed_name(s.text):
                 pending_ner.append(i)
-        if pending_ner:
-            self._ner_pass(pending_ner[: self.ner_budget], officer_spans)
+        # spaCy reads the sentences no rule explained, in the model helper process, while the
+        # rules below carry on here; its names are added when it answers.
+        ner_idxs = pending_ner[: self.ner_budget]
+        ner_job = _Background(self._ner_request, ner_idxs) if ner_idxs else None
         for i, s in enumerate(segs):
             self._remention_pass(i, s)
+        if ner_job is not None:
+            before = len(self.people)
+            self._ner_apply(ner_idxs, ner_job.result(), officer_spans)
+            if len(self.people) > before:
+                for i, s in enumerate(segs):
+                    self._remention_pass(i, s)
         # First names alone, once full names are known.
         firsts = {p.first: p for p in self.people if p.first and p.surname}
         if firsts:
@@ -561,21 +570,24 @@ class PeopleFinder:
         if other in self.people:
             self.people.remove(other)
 
-    def _ner_pass(self, idxs: list[int], officer_spans: dict[int, list[tuple[int, int]]]) -> None:
-        from assistant.nlp.models import get_spacy
+    def _ner_request(self, idxs: list[int]) -> list[list[tuple[int, int, str]]]:
+        from assistant.nlp.models import ner
 
-        nlp = get_spacy()
+        return ner([self.ctx.segments[i].text for i in idxs])
+
+    def _ner_apply(self, idxs: list[int], found: list[list[tuple[int, int, str]]],
+                   officer_spans: dict[int, list[tuple[int, int]]]) -> None:
         names = first_names()
-        texts = [self.ctx.segments[i].text for i in idxs]
-        for i, doc in zip(idxs, nlp.pipe(texts, batch_size=64), strict=True):
+        for i, ents in zip(idxs, found, strict=True):
             s = self.ctx.segments[i]
-            for ent in doc.ents:
-                if ent.label_ != "PERSON":
+            for e_start, e_end, label in ents:
+                if label != "PERSON":
                     continue
-                words = ent.text.split()
+                ent_text = s.text[e_start:e_end]
+                words = ent_text.split()
                 if len(words) < 2 or len(words) > 4:
                     continue
-                if any(a <= ent.start_char < b for a, b in officer_spans.get(i, [])):
+                if any(a <= e_start < b for a, b in officer_spans.get(i, [])):
                     continue
                 first, sur = words[0], words[-1]
                 if first.lower() not in names or not sur[:1].isupper():
@@ -583,10 +595,9 @@ class PeopleFinder:
                 if not _ok_surname(sur) or sur.lower() in COMMON_CAPITALISED or sur.lower() in names:
                     continue
                 p = self._person_for(surname=sur, first=first)
-                p.mentions.append(Mention(i, s.start + ent.start_char, s.start + ent.end_char,
-                                          ent.text, "ner"))
+                p.mentions.append(Mention(i, s.start + e_start, s.start + e_end, ent_text, "ner"))
                 p.names[f"{first} {sur}"] += 1
-                self._bind_label(p, s.text, ent.start_char, ent.end_char)
+                self._bind_label(p, s.text, e_start, e_end)
 
     def _reference_year(self) -> int | None:
         """The year most dates of the case fall in (to turn a date of birth into an age)."""
@@ -666,6 +677,32 @@ class PeopleFinder:
                 p.role_votes["suspect"] = 0
             keep.append(p)
         self.people = keep
+
+
+class _Background:
+    """Run ``fn(arg)`` in a thread (it mostly waits on the model helper's pipe, which releases
+    the GIL); ``result()`` waits for it and re-raises its error."""
+
+    def __init__(self, fn: Any, arg: Any) -> None:
+        import threading
+
+        self._out: Any = None
+        self._err: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._out = fn(arg)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                self._err = e
+
+        self._t = threading.Thread(target=run, daemon=True)
+        self._t.start()
+
+    def result(self) -> Any:
+        self._t.join()
+        if self._err is not None:
+            raise self._err
+        return self._out
 
 
 _CAP_PAIR = re.compile(rf"(?<=[a-z,;:] ){_NAME}\s+[A-Z][a-z]+\b")
