@@ -99,7 +99,7 @@ UNDONE_CLAUSE = re.compile(
 _CLAUSE_CUT = re.compile(r";|\.\s|\||\s-\s|\s\u2013\s|,\s+(?:but|and|which|although|however)\s|\n\s*\n")
 _ROW_DONE = re.compile(r"\b(?:complete[d]?|resulted|done|concluded|finalised|obtained|on\s+file)\b", re.I)
 _ROW_OPEN = re.compile(r"\b(?:open|outstanding|pending|awaiting|not\s+(?:done|complete[d]?|progressed)|"
-                       r"closed\s*-?\s*no\s+result|no\s+result|nfa)\b", re.I)
+                       r"closed\s*-?\s*no\s+result|no\s+result)\b", re.I)
 
 
 COMPLETION = re.compile(
@@ -113,6 +113,11 @@ COMPLETION = re.compile(
 
 
 def interview_done(text: str, role: str) -> bool:
+    """True when ``text`` records that the interview / account for ``role`` took place."""
+    return interview_done_at(text, role) is not None
+
+
+def interview_done_at(text: str, role: str) -> int | None:
     """True when ``text`` records that the interview / account for ``role`` took place: the
     interview term with a sign of completion (a verb of completion, a date, an exhibit number,
     a "complete" status) and nothing in its clause that makes it a plan, a refusal or an absence."""
@@ -124,7 +129,7 @@ def interview_done(text: str, role: str) -> bool:
             if _ROW_OPEN.search(rest):
                 continue
             if _ROW_DONE.search(rest):
-                return True
+                return m.start()
         a, b = m.start(), m.end()
         cuts = [c.end() for c in _CLAUSE_CUT.finditer(text)]
         lo = max([c for c in cuts if c <= a] + [0])
@@ -137,8 +142,8 @@ def interview_done(text: str, role: str) -> bool:
             if re.search(r"\b(?:MG11|statement)\b", m.group(0), re.I):
                 continue
         if COMPLETION.search(clause) or (role == "suspect" and m.group(0).lower().startswith("interviewed")):
-            return True
-    return False
+            return m.start()
+    return None
 
 
 # Wording that shows the interview/account did NOT happen.
@@ -169,6 +174,18 @@ NOT_DONE = {
     ),
 }
 # A witness is worth a statement only when the file shows they know something relevant.
+# What makes a person a witness with something to say: they saw, heard, were present, were
+# told (received a disclosure), drove or collected the child, or told the police something.
+TIED = re.compile(
+    r"\b(?:saw|seen\s+(?:her|him|them|the)|witnessed|overheard|heard\s+(?:her|him|them|a|the|screams?|shouting)|"
+    r"present\s+(?:at|when|during|in)|was\s+with\s+(?:her|him|them|IP)|were\s+with|there\s+when|"
+    r"recipient\s+of|received\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:first\s+)?(?:disclosure|account|complaint)|"
+    r"first\s+(?:disclosure|account|complaint)|disclosed\s+to|(?:told|confided\s+in)\s+(?:her|his|a|the|their)?\s*"
+    r"(?:\w+\s+){0,3}$|told\s+(?:me|police|officers?|PC|DC|the\s+(?:police|officer))|"
+    r"recalls?|remembers?|describes?\s+seeing|noticed|collected\s+(?:her|him|them|IP)|drove|"
+    r"picked\s+(?:her|him|them|IP)\s+up|dropped\s+(?:her|him|them|IP)|found\s+(?:her|him|them|IP))\b",
+    re.I,
+)
 RELEVANT = re.compile(
     r"\b(?:present|there\s+(?:when|at\s+the\s+time)|was\s+with|were\s+with|with\s+(?:her|him|them)\s+"
     r"(?:at|in|when)|saw|seen|see|witness\w*|W\d|TIE|heard|overheard|told|disclos\w+|first\s+(?:account|"
@@ -196,6 +213,11 @@ class MissingInterviewDetector(Detector):
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         out: list[Suggestion] = []
         people = find_people(ctx)
+        self._by_seg: dict[int, list[tuple[Person, int, int]]] = {}
+        for q in people:
+            for mm in q.mentions:
+                base = ctx.segments[mm.seg].start
+                self._by_seg.setdefault(mm.seg, []).append((q, mm.start - base, mm.end - base))
         self._single = {
             r: len([p for p in people if p.role == r and (p.surname or p.first)]) == 1
             for r in ("victim", "suspect")
@@ -204,8 +226,8 @@ class MissingInterviewDetector(Detector):
             role = p.role
             if role not in ("victim", "suspect", "witness"):
                 continue
-            if not (p.surname or p.first) and role != "suspect":
-                continue  # a nickname or a number alone: an unidentified suspect at most
+            if not (p.surname or p.first) and role == "victim":
+                continue  # a nickname or a number alone: not a victim to interview
             votes = p.role_votes
             total = sum(votes.values())
             if total == 0 or votes[role] / total < 0.45:
@@ -214,6 +236,16 @@ class MissingInterviewDetector(Detector):
             if s is not None:
                 out.append(s)
         return out
+
+    def _owns(self, p: Person, seg: int, pos: int) -> bool:
+        """Is the cue at ``pos`` (offset in the segment) about ``p``? When the sentence names
+        several people, the cue belongs to the one named nearest to it ("S3 TOBIAS X identified
+        - CAWN served on S3" is about S3, not about S2 named in between)."""
+        named = self._by_seg.get(seg, [])
+        if not any(q is not p for q, _, _ in named):
+            return True
+        best = min(named, key=lambda t: 0 if t[1] <= pos < t[2] else min(abs(pos - t[1]), abs(pos - t[2])))
+        return best[0] is p
 
     def _texts(self, ctx: CaseContext, p: Person) -> list[tuple[Mention, str]]:
         """Segments that speak of the person: their mentions, the sentences right after a
@@ -250,10 +282,11 @@ class MissingInterviewDetector(Detector):
         done_at: list[Mention] = []
         not_at: list[tuple[Mention, str]] = []
         for m, t in texts:
-            if interview_done(t, role):
+            pos = interview_done_at(t, role)
+            if pos is not None and self._owns(p, m.seg, pos):
                 done_at.append(m)
             nm = not_rx.search(t)
-            if nm:
+            if nm and self._owns(p, m.seg, nm.start()):
                 not_at.append((m, nm.group(0)))
         if done_at:
             return None
@@ -263,14 +296,19 @@ class MissingInterviewDetector(Detector):
             # events (present, saw, received the disclosure...) AND either calls them a witness
             # or says their statement is missing. A parent who reported, or a carer who was
             # handed the child, is not flagged on that alone.
-            tied = any(RELEVANT.search(t[max(0, m.start - segs[m.seg].start - 80):
-                                         m.end - segs[m.seg].start + 80])
+            tied = any(TIED.search(t[max(0, m.start - segs[m.seg].start - 60):
+                                     m.end - segs[m.seg].start + 90])
                        for m, t in texts if m.how not in ("pronoun", "generic"))
             named_witness = any(lab.startswith("W") for lab in p.labels) or any(
                 re.search(r"\bwitness", t[max(0, m.start - segs[m.seg].start - 40):
                                              m.end - segs[m.seg].start + 40], re.I)
                 for m, t in texts if m.how not in ("pronoun", "generic"))
-            if not tied or not (not_at or named_witness):
+            loose = any(RELEVANT.search(t[max(0, m.start - segs[m.seg].start - 80):
+                                          m.end - segs[m.seg].start + 80])
+                        for m, t in texts if m.how not in ("pronoun", "generic"))
+            # Tied to the events by what they saw, heard or were told; or named as a witness /
+            # with their statement said to be missing, and loosely tied.
+            if not (tied or (loose and (not_at or named_witness))):
                 return None
             conf = 0.5 + (0.2 if not_at else 0.0)
         elif role == "suspect":

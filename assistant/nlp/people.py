@@ -24,7 +24,7 @@ from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
 from assistant.types import Segment
 
 ROLE_LABEL = re.compile(
-    r"(?<![\w'\u2019])(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
+    r"(?<![\w'\u2019])(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|\$|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
     r"|\b(?P<long>[Vv]ictim|VICTIM|[Cc]omplainant|COMPLAINANT|[Ii]njured [Pp]arty|[Ss]uspect|SUSPECT|"
     r"[Nn]ominal|NOMINAL|[Ww]itness|WITNESS|[Oo]ffender|OFFENDER)\s(?:[Nn]o\.?\s?)?(?P<n2>\d{1,2}|[A-D])\b"
 )
@@ -37,6 +37,9 @@ _NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _SUR_CAPS = r"(?:Mc|Mac|O')?[A-Z][A-Z'\-]*[A-Z](?:-[A-Z]{2,})?"
 # "Bradley STOTT", "Mary-Jane O'NEILL", "Adeel Khan RASOOL"
 FULL_CAPS = re.compile(rf"\b(?P<first>{_NAME})(?:\s+(?P<mid>{_NAME}))?\s+(?P<sur>{_SUR_CAPS})\b")
+# "ANTON VERCOE" in records printed in capitals (the first name must be a known first name)
+ALL_CAPS = re.compile(rf"\b(?P<first>[A-Z]{{2,}}(?:-[A-Z]{{2,}})?)\s+(?P<sur>{_SUR_CAPS})\b")
+_LABEL_BEFORE = re.compile(r"(?:\b(?:IP|V|S|SUSP|W|N)|\$)\d{1,2}\s*[:\-]?\s*$")
 # "STOTT, Bradley" / "STOTT Bradley" (record-system nominal lists)
 SUR_FIRST = re.compile(rf"\b(?P<sur>{_SUR_CAPS}),?\s+(?P<first>{_NAME})\b(?P<next>\s+{_SUR_CAPS}\b)?")
 # 'S3 "ROBBO"', 'SUSP2 - "Deano"': a role label followed by a quoted name.
@@ -411,6 +414,21 @@ class PeopleFinder:
                 continue
             p = self._person_for(surname=sur, first=first)
             add(p, a, m.end(), "full", f"{first} {sur}")
+        for m in ALL_CAPS.finditer(text):
+            first, sur = m.group("first"), m.group("sur")
+            if not free(m.start(), m.end()) or not _ok_surname(sur):
+                continue
+            # In capitals every word looks like a surname: a first name we know, or a role label
+            # right before ("S1 ANTON VERCOE"), or nothing.
+            if not (_known_first(first) or (
+                    _LABEL_BEFORE.search(text[max(0, m.start() - 10):m.start()])
+                    and not re.match(r"\s+[A-Za-z]{2,}", text[m.end():]))):  # "IP1 ALLEGES RAPE BY"
+                continue
+            if first.lower() in COMMON_CAPITALISED or first.upper() in NOT_SURNAMES or sur.upper() in self.officer_surnames:
+                continue
+            first = first.capitalize() if "-" not in first else "-".join(x.capitalize() for x in first.split("-"))
+            p = self._person_for(surname=sur, first=first)
+            add(p, m.start(), m.end(), "all-caps", f"{first} {sur}")
         for m in SUR_FIRST.finditer(text):
             sur, first = m.group("sur"), m.group("first")
             if not free(m.start(), m.end()) or not _ok_surname(sur) or not _known_first(first):
