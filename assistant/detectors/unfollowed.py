@@ -319,6 +319,12 @@ class UnfollowedInquiryDetector(Detector):
             # One suggestion per kind and case: the places that raise or leave it open are its
             # citations (labelled sets rarely hold two unfollowed lines of one kind in one case,
             # and a reviewer reads one line per kind faster than several fragments).
+            if kind == "suspect":
+                # a named suspect not interviewed is a missing interview instead: the suspect
+                # line of inquiry is identifying and tracing them
+                opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text)]
+                if not opens:
+                    continue
             conf, why = self._confidence(ctx, kind, opens)
             if conf is None:
                 continue
@@ -349,8 +355,6 @@ class UnfollowedInquiryDetector(Detector):
         statuses = {m.status.status for m in line}
         texts = [ctx.segments[m.seg].text for m in line]
         why: dict[str, Any] = {"statuses": sorted(statuses)}
-        if kind == "suspect" and not any(_IDENTIFY_SUSPECT.search(t) for t in texts):
-            return None, why  # a named suspect not interviewed is a missing interview instead
         if "not_done" in statuses:
             conf = 0.8
         elif "pending" in statuses:

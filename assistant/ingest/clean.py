@@ -131,15 +131,15 @@ def otsu_threshold(grey: Image.Image) -> int:
 
 
 def otsu(grey: Image.Image) -> Image.Image:
-    """Global Otsu binarisation (black text on white), as an 8-bit image of 0 and 255.
+    """Global Otsu binarisation (black text on white), as a 1-bit image.
 
-    Tesseract thresholds internally too, but a page handed over already black and white
-    reads about 5% faster (less grain for its layout analysis) with the same error rate
-    (eval/ocr_quality.py). Global Otsu needs even lighting: run :func:`flatten_light` first.
+    Tesseract thresholds internally too, but a page handed over already black and white (and
+    as 1 bit per pixel) reads 5-12% faster with the same error rate (eval/ocr_quality.py).
+    Global Otsu needs even lighting: :func:`flatten_light` runs first where it is uneven.
     """
     t = otsu_threshold(grey)
     lut = [0] * (t + 1) + [255] * (255 - t)
-    return grey.point(lut)
+    return grey.point(lut, "1")
 
 
 def unrotate_box(

@@ -1,8 +1,10 @@
 """OCR with the Tesseract 5 binary: one call per page, TSV out, text and word boxes rebuilt from it.
 
-The page goes to Tesseract as an uncompressed greyscale PGM on stdin: encoding it costs under a
-millisecond, where PNG costs about 80 ms a page (measured at 300 dpi, A4; see
-``eval/ingest_speed.py``). ``OMP_THREAD_LIMIT=1`` is set for every call: Tesseract's own OpenMP
+The page goes to Tesseract as an uncompressed BMP on stdin (1 bit per pixel once binarised):
+writing it costs about 1-10 ms, where PNG costs 50-80 ms a page; Tesseract read PGM from stdin
+about 10% more slowly than BMP, and reads a 1-bit page about 12% faster than an 8-bit one
+(CPU seconds, best of 3, interleaved, A4 at 300 dpi; ``eval/ingest_speed.py`` prints the
+encoding costs). ``OMP_THREAD_LIMIT=1`` is set for every call: Tesseract's own OpenMP
 threads make it several times slower when pages already run in parallel across the cores.
 
 Image cleaning (``clean=``) is chosen by ``eval/ocr_quality.py``, which measures the character
@@ -121,6 +123,22 @@ def pgm_bytes(image: Image.Image) -> bytes:
     return b"P5\n%d %d\n255\n" % (w, h) + image.tobytes()
 
 
+def bmp_bytes(image: Image.Image) -> bytes:
+    """The page as an uncompressed BMP for Tesseract's stdin: 1 bit per pixel when the page is
+    already black and white, else 8-bit grey.
+
+    Measured (eval/ingest_speed.py and the notes in the module docstring): BMP costs about
+    1 ms to write and Tesseract reads it from stdin as fast as a PNG file; PGM from stdin made
+    Tesseract itself about 10% slower, PNG costs 50-80 ms to compress; and a 1-bit page makes
+    Tesseract about 12% faster than the same page in 8-bit grey.
+    """
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, "BMP")
+    return buf.getvalue()
+
+
 def run_tesseract(
     image: Image.Image,
     *,
@@ -146,7 +164,7 @@ def run_tesseract(
     try:
         proc = subprocess.run(
             cmd,
-            input=pgm_bytes(image),
+            input=bmp_bytes(image),
             capture_output=True,
             timeout=timeout,
             env=env,
