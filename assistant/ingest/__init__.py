@@ -24,6 +24,7 @@ Documents come back sorted by name, so runs are stable.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -150,9 +151,7 @@ def _precheck(job: _Job, settings: Settings) -> None:
         st = job.path.stat()
     except OSError:
         raise CorruptFile(job.name, "the file could not be found or opened") from None
-    import stat as _stat
-
-    if not _stat.S_ISREG(st.st_mode):
+    if not stat.S_ISREG(st.st_mode):
         raise UnsupportedFormat(job.name, "not a regular file (a device, pipe or socket)")
     if st.st_size == 0:
         raise EmptyFile(job.name, "the file is empty (0 bytes): ask for the file to be sent again")

@@ -157,11 +157,34 @@ def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+def _merge_fragments(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a fragment of one to three words ("Not traced.", "Purpose.") to the sentence after it
+    in the same paragraph (or before it, at the end): alone it says nothing a reader can use."""
+    out: list[tuple[int, int]] = []
+    carry: int | None = None
+    for a, b in parts:
+        if carry is not None:
+            a, carry = carry, None
+        if len(_WORDS.findall(text[a:b])) < 4:
+            carry = a
+            continue
+        out.append((a, b))
+    if carry is not None:
+        if out:
+            out[-1] = (out[-1][0], parts[-1][1])
+        else:
+            out.append((carry, parts[-1][1]))
+    return out
+
+
 def segment_text(text: str) -> list[tuple[int, int]]:
     """Return (start, end) offsets of the segments of one page's text."""
     out: list[tuple[int, int]] = []
     for bs, be, is_row in _blocks(text):
-        parts = [(bs, be)] if is_row else list(_sentences(text, bs, be))
+        parts = [(bs, be)] if is_row else _merge_fragments(text, list(_sentences(text, bs, be)))
         for ps, pe in parts:
             while ps < pe and text[ps].isspace():
                 ps += 1
