@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from assistant import config as _config  # noqa: F401  (sets offline model flags first)
 from assistant.types import CaseReview
@@ -59,13 +61,13 @@ def format_review(review: CaseReview, *, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _progress_factory(quiet: bool):  # type: ignore[no-untyped-def]
+def _progress_factory(quiet: bool) -> Callable[[str, int, int], None] | None:
     """A tqdm progress bar per stage, on stderr, only when someone is watching."""
     if quiet or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    bars: dict[str, tqdm] = {}  # type: ignore[type-arg]
+    bars: dict[str, Any] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
@@ -99,9 +101,19 @@ def cmd_review(args: argparse.Namespace) -> int:
             print(format_review(review))
             print(f"\nWritten: {path}")
         if not args.no_index:
+            # The full search index is built after the suggestions are out (it embeds every
+            # sentence: the slowest step on a large bundle).
             from assistant.index import build_case_index
 
-            build_case_index(review, out_dir)
+            try:
+                index_path = build_case_index(review, out_dir, progress=_progress_factory(args.quiet))
+            except AssistantError as e:
+                print(f"error: search index for {review.case} not built: {e}", file=sys.stderr)
+                rc = 1
+            else:
+                if not args.quiet:
+                    print(f"Search index: {index_path}  (python -m assistant search "
+                          f"{case_dir} \"your question\" --out {out_dir})")
     return rc
 
 

@@ -136,6 +136,13 @@ def digital(n_pages: int, tmp: Path) -> dict[str, Any]:
         pdf.close()
     rows["pypdfium2"] = {"wall_s": m.wall, "cpu_s": m.cpu}
 
+    # Word boxes for the one page the UI shows (computed on request, not at ingest).
+    from assistant.ingest import page_boxes
+
+    with Meter() as m:
+        boxes = page_boxes(pdf_path, 1, settings=cache)
+    rows["page_boxes_one_page"] = {"wall_s": m.wall, "cpu_s": m.cpu, "boxes": len(boxes)}
+
     k = min(20, n_pages)
     with Meter() as m, pdfplumber.open(pdf_path) as pl:
         for page in pl.pages[:k]:
@@ -197,16 +204,20 @@ def handoff(tmp: Path) -> dict[str, float]:
     """CPU ms to hand one 300-dpi A4 grey page to Tesseract in each format (encode only)."""
     from PIL import Image
 
-    from assistant.ingest.ocr import pgm_bytes
+    from assistant.ingest.clean import otsu
+    from assistant.ingest.ocr import bmp_bytes, pgm_bytes
     from eval.ocr_quality import render_page
 
     img: Image.Image = render_page(["handoff test line"] * 40)
+    bw = otsu(img)
     out: dict[str, float] = {}
     for label, fn in [
         ("PNG (default level)", lambda: img.save(io.BytesIO(), "PNG")),
         ("PNG level 1", lambda: img.save(io.BytesIO(), "PNG", compress_level=1)),
         ("TIFF uncompressed", lambda: img.save(io.BytesIO(), "TIFF")),
-        ("PGM (ours, via stdin)", lambda: pgm_bytes(img)),
+        ("PGM", lambda: pgm_bytes(img)),
+        ("BMP 8-bit", lambda: bmp_bytes(img)),
+        ("BMP 1-bit (ours)", lambda: bmp_bytes(bw)),
     ]:
         c0 = time.process_time()
         for _ in range(5):
@@ -251,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
                 r = d[key]
                 print(f"  {label:22s} {r['wall_s']:8.2f} {r['cpu_s']:8.2f} {r['pages_per_s']:9.0f}")
             print(f"  * {d['pdfplumber']['note']}")
+            b = d["page_boxes_one_page"]
+            print(
+                f"  word boxes of one page on request: {b['boxes']} boxes in "
+                f"{b['wall_s'] * 1000:.0f} ms ({b['cpu_s'] * 1000:.0f} ms CPU)"
+            )
         if args.scanned_pages:
             h = handoff(tmp)
             report["handoff_ms"] = h

@@ -26,6 +26,8 @@ from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import inside, quoted_spans
+from assistant.nlp.gate import anchors as _anchors
+from assistant.nlp.gate import prefixes as _prefixes
 from assistant.nlp.lexicon import LEXICON_DIR, load_lexicon
 from assistant.nlp.people import find_people
 from assistant.types import Segment, Suggestion
@@ -71,10 +73,6 @@ class _Family:
     guidance: list[str]
     patterns: list[tuple[str, re.Pattern[str]]]
     anchors: list[frozenset[str] | None]  # per pattern: word prefixes one of which must occur
-
-
-from assistant.nlp.gate import anchors as _anchors
-from assistant.nlp.gate import prefixes as _prefixes
 
 
 @lru_cache(maxsize=1)

@@ -50,8 +50,9 @@ def anchors(src: str) -> frozenset[str] | None:
                 out |= c
             return frozenset(out)
         if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            lo, _hi, item = av  # type: ignore[misc]
-            return seq_cover(list(item)) if lo >= 1 else None
+            lo: int = av[0]  # type: ignore[index]
+            item: list[tuple[object, object]] = list(av[2])  # type: ignore[index]
+            return seq_cover(item) if lo >= 1 else None
         return None  # character classes, lookarounds, anchors: no literal guaranteed
 
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def first_names() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(name: str) -> Any:
     """Load ``models/lexicons/<name>.json``."""
     with (LEXICON_DIR / f"{name}.json").open(encoding="utf-8") as f:

@@ -12,14 +12,13 @@ only on segments that hold a capitalised pair of words no rule explained, within
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.nlp.context import CaseContext
-from assistant.nlp.entities import find_officers
-from assistant.nlp.entities import find_dates
+from assistant.nlp.entities import find_dates, find_officers
 from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
 from assistant.types import Segment
 
@@ -129,7 +128,8 @@ STRONG_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
-_REL = (r"(?:teaching\s+assistant|teacher|TA|mother|mum|father|dad|step-?(?:mother|father|dad|mum)|parent|carer|foster\s+carer|guardian|"
+_REL = (r"(?:teaching\s+assistant|teacher|TA|mother|mum|father|dad|step-?(?:mother|father|dad|mum)|"
+        r"parent|carer|foster\s+carer|guardian|"
         r"grandmother|grandfather|nan|gran|aunt|uncle|sister|brother|cousin|(?:best\s+)?friend|"
         r"neighbour|landlord|manager|staff(?:\s+member)?|shop\s?keeper|owner|driver|boss|colleague)")
 # "her mum, Tracey X" / "mother Donna X" right before a name; "X (mother of IP1)" / "X, a friend" after.
@@ -177,7 +177,7 @@ class Person:
     labels: set[str] = field(default_factory=set)  # "S2", "IP1" (upper-case, no spaces)
     names: Counter[str] = field(default_factory=Counter)  # display forms as printed
     mentions: list[Mention] = field(default_factory=list)
-    role_votes: Counter[str] = field(default_factory=Counter)
+    role_votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     professional: int = 0
     ages: list[int] = field(default_factory=list)
 
@@ -185,8 +185,8 @@ class Person:
     def role(self) -> str | None:
         if not self.role_votes:
             return None
-        (best, n), *rest = self.role_votes.most_common()
-        return best if n > 0 else None
+        best = max(sorted(self.role_votes), key=lambda r: self.role_votes[r])
+        return best if self.role_votes[best] > 0 else None
 
     @property
     def display(self) -> str:
@@ -365,9 +365,8 @@ class PeopleFinder:
                 lab = _norm_label(m)
                 if lab is None:
                     continue
-                p = self.by_label.get(lab[0])
-                if p is None:
-                    p = self._person_for(label=lab[0])
+                q = self.by_label.get(lab[0])
+                p = q if q is not None else self._person_for(label=lab[0])
                 p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "label"))
                 p.role_votes[lab[1]] += 3
         self._merge_aliases()
@@ -424,7 +423,8 @@ class PeopleFinder:
                     _LABEL_BEFORE.search(text[max(0, m.start() - 10):m.start()])
                     and not re.match(r"\s+[A-Za-z]{2,}", text[m.end():]))):  # "IP1 ALLEGES RAPE BY"
                 continue
-            if first.lower() in COMMON_CAPITALISED or first.upper() in NOT_SURNAMES or sur.upper() in self.officer_surnames:
+            if (first.lower() in COMMON_CAPITALISED or first.upper() in NOT_SURNAMES
+                    or sur.upper() in self.officer_surnames):
                 continue
             first = first.capitalize() if "-" not in first else "-".join(x.capitalize() for x in first.split("-"))
             p = self._person_for(surname=sur, first=first)
@@ -467,7 +467,8 @@ class PeopleFinder:
                 if lab_m:
                     # "referred to as IP": a role label for the person just named, not a nickname
                     if owner is not None:
-                        label = _norm_label(lab_m)[0] if isinstance(lab_m, re.Match) else "IP"
+                        norm = _norm_label(lab_m) if isinstance(lab_m, re.Match) else None
+                        label = norm[0] if norm else "IP"
                         owner.labels.add(label)
                         self.by_label.setdefault(label, owner)
                         owner.role_votes["victim" if label.startswith("IP") else "suspect"
@@ -511,11 +512,11 @@ class PeopleFinder:
                     p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "nick"))
                     self._bind_label(p, text, m.start(), m.end())
         for m in re.finditer(rf"\b{_SUR_CAPS}\b", text):
-            p = self.by_surname.get(m.group(0))
-            if p is not None and free(m.start(), m.end()):
+            known = self.by_surname.get(m.group(0))
+            if known is not None and free(m.start(), m.end()):
                 taken.append((m.start(), m.end()))
-                p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "surname"))
-                self._bind_label(p, text, m.start(), m.end())
+                known.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "surname"))
+                self._bind_label(known, text, m.start(), m.end())
 
     def _owner_before(self, i: int, text: str, pos: int) -> Person | None:
         """The person a nickname belongs to: the last name mentioned just before it."""
