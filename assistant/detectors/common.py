@@ -55,7 +55,7 @@ def _previous_sentence(text: str, start: int) -> int | None:
     body = stripped[:-1]
     base = max(0, start - 400)
     cut = -1
-    for sep in (". ", "? ", "! ", ".\n", "\n\n", "\n"):
+    for sep in (". ", "? ", "! ", ".\n", "\n\n"):
         k = body.rfind(sep)
         if k != -1 and k + len(sep) > cut:
             cut = k + len(sep)
