@@ -162,7 +162,8 @@ _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 def _merge_fragments(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a fragment of one to three words ("Not traced.", "Purpose.") to the sentence after it
-    in the same paragraph (or before it, at the end): alone it says nothing a reader can use."""
+    in the same paragraph: alone it says nothing a reader can use. A fragment that ends the
+    paragraph stays on its own."""
     out: list[tuple[int, int]] = []
     carry: int | None = None
     for a, b in parts:
@@ -173,10 +174,7 @@ def _merge_fragments(text: str, parts: list[tuple[int, int]]) -> list[tuple[int,
             continue
         out.append((a, b))
     if carry is not None:
-        if out:
-            out[-1] = (out[-1][0], parts[-1][1])
-        else:
-            out.append((carry, parts[-1][1]))
+        out.append((carry, parts[-1][1]))
     return out
 
 
