@@ -159,7 +159,9 @@ def _distinct_terms(text: str) -> set[str]:
 
 def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
     """Drop a suggestion whose every citation already backs a more confident one: one sentence
-    ("no search was made and the tablet was not seized") is one finding for a reviewer."""
+    ("no search was made and the tablet was not seized") is one finding for a reviewer.
+    (Measured on the training split: dropping on a shared *first* citation, or removing shared
+    citations from the less confident line, both lost more findings than false alarms.)"""
     kept: list[Suggestion] = []
     used: set[tuple[str, int, int]] = set()
     for s in sorted(sugs, key=lambda s: -s.confidence):

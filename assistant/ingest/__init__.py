@@ -139,8 +139,7 @@ def _plain(job: _Job, code: str, reason: str) -> FileError:
         return FileError(
             job.name,
             "corrupt",
-            "the file could not be read: it seems damaged or malformed; ask for a fresh copy "
-            f"(detail: {reason})",
+            f"the file could not be read: it seems damaged or malformed; ask for a fresh copy (detail: {reason})",
         )
     return FileError(job.name, code if code in _ERRORS else "corrupt", reason)
 
@@ -183,9 +182,7 @@ def ingest_paths(
     s = _settings(settings)
     if names is not None and len(names) != len(paths):
         raise ValueError("names must have one entry per path")
-    jobs = [
-        _Job(Path(p), names[i] if names is not None else Path(p).name) for i, p in enumerate(paths)
-    ]
+    jobs = [_Job(Path(p), names[i] if names is not None else Path(p).name) for i, p in enumerate(paths)]
     _run(jobs, s, progress)
     docs = [j.document for j in jobs if j.document is not None]
     errors = [j.error for j in jobs if j.error is not None]
@@ -215,15 +212,9 @@ def _run(jobs: list[_Job], s: Settings, progress: ProgressFn | None) -> None:
 
     def finalise(job: _Job) -> None:
         assert job.pages is not None
-        if (
-            job.ocr_failed
-            and len(job.ocr_failed) == len(job.ocr_pages)
-            and not any(p.text for p in job.pages)
-        ):
+        if job.ocr_failed and len(job.ocr_failed) == len(job.ocr_pages) and not any(p.text for p in job.pages):
             code, reason = job.ocr_failed[0]
-            job.error = FileError(
-                job.name, "timeout" if code == "timeout" else "ocr_failed", reason
-            )
+            job.error = FileError(job.name, "timeout" if code == "timeout" else "ocr_failed", reason)
             return
         job.document = Document(job.name, job.sha256, job.media_type, job.pages)
         if not job.ocr_failed:
@@ -350,9 +341,7 @@ def ingest_case(
     """
     case_dir = Path(case_dir)
     if not case_dir.is_dir():
-        raise CaseNotFound(
-            f"{case_dir}: not a directory. Give the folder that holds one case's files."
-        )
+        raise CaseNotFound(f"{case_dir}: not a directory. Give the folder that holds one case's files.")
     paths: list[Path] = []
     skipped: list[FileError] = []
     for entry in sorted(case_dir.iterdir(), key=lambda p: p.name):
@@ -374,9 +363,7 @@ def ingest_case(
     return docs, errors
 
 
-def ingest_file(
-    path: Path, *, name: str | None = None, settings: Settings | None = None
-) -> Document:
+def ingest_file(path: Path, *, name: str | None = None, settings: Settings | None = None) -> Document:
     """Ingest one file. Raises an :class:`~assistant.errors.IngestError` subclass that says why
     the file could not be read."""
     path = Path(path)
@@ -408,9 +395,7 @@ def _one_task(request: dict[str, Any], name: str, timeout: float) -> Any:
     if out.code == "timeout":
         raise ParseTimeout(name, f"{out.reason}: the file may be damaged")
     if out.code == "crash":
-        raise CorruptFile(
-            name, f"the page could not be drawn: the file seems damaged ({out.reason})"
-        )
+        raise CorruptFile(name, f"the page could not be drawn: the file seems damaged ({out.reason})")
     raise _ERRORS.get(out.code, CorruptFile)(name, out.reason)
 
 
@@ -418,9 +403,7 @@ def _one_task(request: dict[str, Any], name: str, timeout: float) -> Any:
 _DISPLAY_TIMEOUT_S = 60.0
 
 
-def render_page_png(
-    path: Path, page: int, *, dpi: int = 110, settings: Settings | None = None
-) -> bytes:
+def render_page_png(path: Path, page: int, *, dpi: int = 110, settings: Settings | None = None) -> bytes:
     """PNG of one page (1-based) for display: PDFs rendered in colour by pdfium, scanned
     images scaled to ``dpi``. Drawn in a worker process with a time limit, so a malformed file
     cannot crash or hang the caller. Text and Word documents have no page image

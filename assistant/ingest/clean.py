@@ -21,16 +21,23 @@ def estimate_skew(grey: Image.Image, *, max_angle: float = 4.0) -> float:
     text lines give the sharpest profile (largest sum of squared row differences) when level.
     """
     factor = max(1, grey.width // 900)
-    small = np.asarray(grey.reduce(factor) if factor > 1 else grey, dtype=np.uint8)
-    thresh = min(160, int(small.mean()) - 30)
-    ys, xs = np.nonzero(small < thresh)
-    if len(ys) < 200:
+    reduced = grey.reduce(factor) if factor > 1 else grey
+    small = np.asarray(reduced, dtype=np.uint8)
+    # Ink: below Otsu's threshold, unless that would take in a shadowed part of the paper.
+    thresh = otsu_threshold(reduced)
+    if (small <= thresh).mean() > MAX_INK:
+        thresh = min(160, int(small.mean()) - 30)
+    rows, cols = np.nonzero(small <= thresh)
+    if len(rows) < 200:
         return 0.0
-    if len(ys) > 120_000:  # a sample is plenty and keeps this step near 10 ms
-        pick = np.random.default_rng(0).choice(len(ys), 120_000, replace=False)
-        ys, xs = ys[pick], xs[pick]
-    xs = xs.astype(np.float64) - small.shape[1] / 2.0
-    ys = ys.astype(np.float64)
+    rng = np.random.default_rng(0)  # fixed seed: the same page always gives the same angle
+    if len(rows) > 120_000:  # a sample is plenty and keeps this step near 10 ms
+        pick = rng.choice(len(rows), 120_000, replace=False)
+        rows, cols = rows[pick], cols[pick]
+    xs = cols.astype(np.float64) - small.shape[1] / 2.0
+    # Sub-pixel jitter: without it, angle 0 alone maps pixels onto whole rows unsmoothed, and
+    # that aliasing, not the text, wins on a small copy of the page.
+    ys = rows.astype(np.float64) + rng.uniform(-0.5, 0.5, len(rows))
     n_rows = small.shape[0] * 2 + 4
 
     def score(angle: float) -> float:
@@ -47,7 +54,11 @@ def estimate_skew(grey: Image.Image, *, max_angle: float = 4.0) -> float:
     return float(round(best, 2))
 
 
-def deskew(grey: Image.Image, *, min_angle: float = 0.3, smooth: bool = True) -> Image.Image:
+# Skew below this (degrees) is left alone: Tesseract copes, and rotating costs time.
+MIN_SKEW = 0.3
+
+
+def deskew(grey: Image.Image, *, min_angle: float = MIN_SKEW, smooth: bool = True) -> Image.Image:
     """Rotate the page level when it is skewed by more than ``min_angle`` degrees.
 
     ``smooth`` rotates with bilinear interpolation (about 70 ms for an A4 page at 300 dpi);
@@ -57,7 +68,7 @@ def deskew(grey: Image.Image, *, min_angle: float = 0.3, smooth: bool = True) ->
 
 
 def deskew_with_angle(
-    grey: Image.Image, *, min_angle: float = 0.3, smooth: bool = True
+    grey: Image.Image, *, min_angle: float = MIN_SKEW, smooth: bool = True
 ) -> tuple[Image.Image, float]:
     """:func:`deskew`, also returning the angle it corrected (0.0 when it left the page)."""
     from PIL import Image as PILImage
@@ -71,9 +82,7 @@ def deskew_with_angle(
 
 # flat[bg * 256 + v] = v scaled so that the background bg becomes white.
 _FLAT_LUT = (
-    np.minimum(255.0, np.arange(256)[None, :] * 255.0 / np.maximum(np.arange(256)[:, None], 1))
-    .astype(np.uint8)
-    .ravel()
+    np.minimum(255.0, np.arange(256)[None, :] * 255.0 / np.maximum(np.arange(256)[:, None], 1)).astype(np.uint8).ravel()
 )
 
 
@@ -150,6 +159,39 @@ def otsu(grey: Image.Image) -> Image.Image:
         return grey
     lut = [0] * (t + 1) + [255] * (255 - t)
     return grey.point(lut, "1")
+
+
+def flatten_otsu(grey: Image.Image) -> tuple[Image.Image | None, Image.Image]:
+    """:func:`flatten_light` then :func:`otsu`, fused: about 30 ms instead of 60 for an A4 page
+    at 300 dpi, with the same result (up to rounding).
+
+    Dividing by the background and thresholding at ``t`` is the same as comparing each pixel
+    with ``background * t / 255``, so the full-size flattened page is never built: the Otsu
+    threshold comes from a reduced flattened copy, and only the threshold map is scaled up.
+    Returns the 1-bit page (None when the threshold would blacken more than ``MAX_INK`` of the
+    page: the caller then uses the separate steps) and the reduced flattened copy, which is
+    enough to measure the skew.
+    """
+    from PIL import Image as PILImage
+
+    bg_small, _ = _background_small(grey)
+    factor = max(1, grey.width // 620)
+    page_small = grey.reduce(factor) if factor > 1 else grey
+    bg_mid = np.asarray(bg_small.resize(page_small.size, PILImage.Resampling.BILINEAR), dtype=np.uint8)
+    flat_small = PILImage.fromarray(
+        np.take(_FLAT_LUT, (bg_mid.astype(np.uint16) << 8) | np.asarray(page_small, np.uint8)),
+        "L",
+    )
+    t = otsu_threshold(flat_small)
+    hist = flat_small.histogram()[:256]
+    if sum(hist[: t + 1]) > MAX_INK * max(1, sum(hist)):
+        return None, flat_small
+    thr_small = np.asarray(bg_small, dtype=np.float32) * ((t + 0.5) / 255.0)
+    thr = PILImage.fromarray(np.clip(thr_small, 0, 255).astype(np.uint8), "L").resize(
+        grey.size, PILImage.Resampling.BILINEAR
+    )
+    paper = np.asarray(grey, dtype=np.uint8) > np.asarray(thr, dtype=np.uint8)
+    return PILImage.fromarray(paper), flat_small
 
 
 def unrotate_box(

@@ -21,9 +21,7 @@ def render_png(path: Path, name: str, page: int, *, dpi: int, s: dict[str, Any])
     if media_type == "pdf":
         from assistant.ingest.pdf import render_page
 
-        image = render_page(
-            path, name, page - 1, dpi=dpi, max_pixels=int(s["max_image_pixels"]), grey=False
-        )[0]
+        image = render_page(path, name, page - 1, dpi=dpi, max_pixels=int(s["max_image_pixels"]), grey=False)[0]
     elif media_type == "image":
         from PIL import Image
 
@@ -41,9 +39,7 @@ def render_png(path: Path, name: str, page: int, *, dpi: int, s: dict[str, Any])
                 image = image.convert("RGB")
             image = image.resize(size, Image.Resampling.LANCZOS)
     else:
-        raise UnsupportedFormat(
-            name, "a text or Word document has no page image: its text is shown instead"
-        )
+        raise UnsupportedFormat(name, "a text or Word document has no page image: its text is shown instead")
     if image.mode not in ("L", "RGB", "1"):
         image = image.convert("RGB")
     buf = io.BytesIO()

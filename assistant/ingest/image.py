@@ -83,9 +83,7 @@ def _oriented(im: Image.Image, w: int, h: int) -> tuple[int, int]:
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
-def load_frame(
-    path: Path, name: str, index: int, *, max_pixels: int
-) -> tuple[Image.Image, int | None, list[str]]:
+def load_frame(path: Path, name: str, index: int, *, max_pixels: int) -> tuple[Image.Image, int | None, list[str]]:
     """Decode one frame, upright. Returns the image, its resolution in dpi if recorded
     plausibly, and warnings (an incomplete file is read as far as it goes)."""
     im = _open(path, name, max_pixels)
@@ -98,9 +96,7 @@ def load_frame(
             im.load()
         except OSError as e:
             if "truncated" not in str(e):
-                raise CorruptFile(
-                    name, f"the image is damaged and could not be read ({_short(e)})"
-                ) from None
+                raise CorruptFile(name, f"the image is damaged and could not be read ({_short(e)})") from None
             # A scan cut short still shows most of the page: read what is there, and say so.
             ImageFile.LOAD_TRUNCATED_IMAGES = True
             try:
@@ -121,8 +117,6 @@ def load_frame(
         out.load()
         return out.copy() if out is im else out, dpi, warnings
     except (EOFError, ValueError) as e:
-        raise CorruptFile(
-            name, f"the image is damaged and could not be read ({_short(e)})"
-        ) from None
+        raise CorruptFile(name, f"the image is damaged and could not be read ({_short(e)})") from None
     finally:
         im.close()

@@ -7,8 +7,9 @@ about 10% more slowly than BMP, and reads a 1-bit page about 12% faster than an 
 encoding costs). ``OMP_THREAD_LIMIT=1`` is set for every call: Tesseract's own OpenMP
 threads make it several times slower when pages already run in parallel across the cores.
 
-Image cleaning (``clean=``) is chosen by ``eval/ocr_quality.py``, which measures the character
-error rate and time of each step against plain Tesseract on noisy scans of known text.
+Image cleaning (:class:`OcrConfig`; the pipeline uses :data:`DEFAULT_OCR`) was chosen with
+``eval/ocr_quality.py``, which measures the character error rate and the time of each step
+against plain Tesseract on noisy scans of known text and on the samples' scanned pages.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
     """Apply the configured cleaning; returns the image and the skew angle corrected."""
     from assistant.ingest import clean
 
+    if config.flatten == "always" and config.binarise == "otsu" and config.deskew != "bilinear":
+        # The pipeline's path: flatten and binarise fused, skew measured on the small copy,
+        # the 1-bit page rotated (nearest neighbour is exact for black and white).
+        binary, flat_small = clean.flatten_otsu(grey)
+        if binary is not None:
+            angle = clean.estimate_skew(flat_small) if config.deskew != "off" else 0.0
+            if abs(angle) < clean.MIN_SKEW:
+                return binary, 0.0
+            return binary.rotate(-angle, expand=False, fillcolor=1), angle
     if config.flatten == "always":
         grey = clean.flatten_light(grey)
     elif config.flatten == "uneven":
@@ -74,13 +84,19 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
     return grey, angle
 
 
-# The configuration the pipeline uses, chosen with eval/ocr_quality.py: even out the lighting
-# where it varies, level the page, binarise with Otsu. On 12 noisy synthetic pages (skew 0.5-3
-# degrees, speckle, blur, JPEG, uneven light) mean CER fell from 26.6% to 3.3% at 1.03x the CPU
-# of plain Tesseract; on the benchmark's scanned bundle it costs 0.98x (Tesseract reads a
-# black-and-white page faster, which pays for the cleaning). Sauvola thresholding inside
-# Tesseract was a little more accurate (1.8%) but costs about 10% more on every page.
-DEFAULT_OCR = OcrConfig(flatten="uneven", deskew="nearest", binarise="otsu")
+# The configuration the pipeline uses, chosen with eval/ocr_quality.py: even out the lighting,
+# level the page (nearest-neighbour rotation), binarise with Otsu, Tesseract's automatic
+# segmentation. Mean CER against the source text, plain Tesseract -> this: 26.6% -> 3.2% on 12
+# harsh synthetic pages (skew 0.5-3 degrees, speckle, blur, JPEG, uneven light) and 10.6% ->
+# 8.0% on the 80 scanned pages of the samples (words missed 4.9% -> 2.1%), at 0.87-1.03x the
+# CPU of plain Tesseract: a 1-bit page reads faster, which pays for most of the cleaning.
+# Measured and not taken: bilinear rotation (CER 2.3% / 7.6%, but 1.09x Tesseract alone on the
+# benchmark's scanned bundle, against 1.03-1.06x: too little left of the 1.15x budget for the
+# rest of the review); Sauvola thresholding inside Tesseract (about 12% more CPU on every
+# page); page segmentation mode 6 (keeps table rows together, but read the samples' columns
+# across: CER 27.7%); flattening only unevenly lit pages (an almost empty page with a gentle
+# shadow defeated Otsu: 81% CER on one sample page, 8.7% when flattened).
+DEFAULT_OCR = OcrConfig(flatten="always", deskew="nearest", binarise="otsu")
 
 
 @dataclass(slots=True)
@@ -171,9 +187,7 @@ def run_tesseract(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise TesseractError(
-            f"OCR took longer than {timeout:.0f} s on this page and was stopped"
-        ) from None
+        raise TesseractError(f"OCR took longer than {timeout:.0f} s on this page and was stopped") from None
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = err[-1] if err else f"exit code {proc.returncode}"
@@ -251,10 +265,7 @@ def ocr_image(
         # Boxes are on the levelled image; the reviewer sees the page as scanned.
         from assistant.ingest.clean import unrotate_box
 
-        boxes = [
-            Box(b.start, b.end, *unrotate_box((b.x0, b.y0, b.x1, b.y1), angle, grey.size))
-            for b in boxes
-        ]
+        boxes = [Box(b.start, b.end, *unrotate_box((b.x0, b.y0, b.x1, b.y1), angle, grey.size)) for b in boxes]
     warnings: list[str] = []
     if not text:
         warnings.append("no text found on this scanned page: it may be blank or unreadable")

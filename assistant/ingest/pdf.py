@@ -67,14 +67,10 @@ def _pdfium_error(name: str, err: pdfium.PdfiumError) -> Exception:
             "password-protected PDF: ask the force for an unprotected copy, or the password",
         )
     if code == pdfium_c.FPDF_ERR_SECURITY:
-        return Encrypted(
-            name, "the PDF uses an encryption this tool cannot open: ask for an unprotected copy"
-        )
+        return Encrypted(name, "the PDF uses an encryption this tool cannot open: ask for an unprotected copy")
     if code == pdfium_c.FPDF_ERR_SUCCESS:
         return EmptyFile(name, "the PDF has no pages: ask for the file to be sent again")
-    return CorruptFile(
-        name, "the PDF is damaged and could not be read: ask for a fresh copy or a re-scan"
-    )
+    return CorruptFile(name, "the PDF is damaged and could not be read: ask for a fresh copy or a re-scan")
 
 
 @contextmanager
@@ -190,9 +186,7 @@ def read_pdf(path: Path, name: str, *, max_pages: int) -> PdfPages:
                     ocr.append(i)
                     pages.append(Page(number=i + 1, text="", ocr=True, width=width, height=height))
                 else:
-                    pages.append(
-                        Page(number=i + 1, text=text, width=width, height=height, warnings=warnings)
-                    )
+                    pages.append(Page(number=i + 1, text=text, width=width, height=height, warnings=warnings))
             finally:
                 page.close()
         return PdfPages(pages=pages, ocr=ocr, has_forms=pdf.formenv is not None)
@@ -242,9 +236,7 @@ def render_page(
             pixels = width * scale * height * scale
             if pixels > max_pixels:
                 scale *= (max_pixels / pixels) ** 0.5
-                warnings.append(
-                    f"very large page: read at {round(scale * 72)} dpi instead of {dpi} dpi"
-                )
+                warnings.append(f"very large page: read at {round(scale * 72)} dpi instead of {dpi} dpi")
             # Rendered in colour even for OCR: pdfium's grey mode took 55 ms for a scanned A4
             # page at 300 dpi, colour plus PIL's conversion 24 ms, with identical pixels.
             bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
@@ -331,9 +323,7 @@ def digital_boxes(path: Path, name: str, index: int) -> list[Box]:
     return words_to_boxes(text, [char_boxes[s] for s in src])
 
 
-def words_to_boxes(
-    text: str, char_boxes: list[tuple[float, float, float, float] | None]
-) -> list[Box]:
+def words_to_boxes(text: str, char_boxes: list[tuple[float, float, float, float] | None]) -> list[Box]:
     """Group per-character boxes into one Box per whitespace-separated word."""
     boxes: list[Box] = []
     for m in re.finditer(r"\S+", text):

@@ -60,9 +60,7 @@ def sniff(path: Path, display_name: str | None = None) -> MediaType:
     if not head:
         raise EmptyFile(name, "the file is empty (0 bytes): ask for the file to be sent again")
     if Path(name).name.startswith("~$") and len(head) < 1024:
-        raise UnsupportedFormat(
-            name, "a lock file Word leaves while a document is open, not a document: ignore it"
-        )
+        raise UnsupportedFormat(name, "a lock file Word leaves while a document is open, not a document: ignore it")
     # The PDF header may follow a little junk (mail gateways, scanners); readers accept 1 KB.
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -93,15 +91,11 @@ def sniff(path: Path, display_name: str | None = None) -> MediaType:
     if head.startswith(b"{\\rtf"):
         raise UnsupportedFormat(name, "an RTF document: save it as .docx or PDF and add it again")
     if head.startswith((b"GIF87a", b"GIF89a", b"BM")) or head[8:12] == b"WEBP":
-        raise UnsupportedFormat(
-            name, "an image type this tool does not read (GIF, BMP or WebP): convert it to PNG"
-        )
+        raise UnsupportedFormat(name, "an image type this tool does not read (GIF, BMP or WebP): convert it to PNG")
     if suffix == ".txt":
         if _looks_like_text(head):
             return "txt"
-        raise UnsupportedFormat(
-            name, "named .txt but holds binary data, not text: check the file and send it again"
-        )
+        raise UnsupportedFormat(name, "named .txt but holds binary data, not text: check the file and send it again")
     lowered = head[:512].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         what = "a web page (HTML)"
@@ -114,13 +108,10 @@ def sniff(path: Path, display_name: str | None = None) -> MediaType:
     if suffix in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx"):
         raise UnsupportedFormat(
             name,
-            f"named {suffix} but the content is {what}: the file may be damaged or renamed; "
-            "ask for the original",
+            f"named {suffix} but the content is {what}: the file may be damaged or renamed; ask for the original",
         )
     if what == "plain text":
-        raise UnsupportedFormat(
-            name, "a text file without the .txt ending: rename it to .txt to include it"
-        )
+        raise UnsupportedFormat(name, "a text file without the .txt ending: rename it to .txt to include it")
     if what.startswith("not a"):
         what = "a type this tool cannot read"
     raise UnsupportedFormat(

@@ -42,10 +42,7 @@ def _cp1252(b: bytes) -> str:
     try:
         return b.decode("cp1252")
     except UnicodeDecodeError:
-        return "".join(
-            bytes([c]).decode("cp1252", errors="strict") if c not in _UNDEFINED else chr(c)
-            for c in b
-        )
+        return "".join(bytes([c]).decode("cp1252", errors="strict") if c not in _UNDEFINED else chr(c) for c in b)
 
 
 _UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -72,7 +69,5 @@ def read_txt(path: Path, name: str, *, max_pages: int) -> list[Page]:
     pages = []
     for i, raw in enumerate(raw_pages):
         t = normalise(raw)
-        pages.append(
-            Page(number=i + 1, text=t, warnings=[] if t else ["empty page: no text on it"])
-        )
+        pages.append(Page(number=i + 1, text=t, warnings=[] if t else ["empty page: no text on it"]))
     return pages

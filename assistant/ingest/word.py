@@ -29,9 +29,7 @@ def _check_zip(path: Path, name: str, max_bytes: int) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise CorruptFile(name, f"the Word file is damaged and could not be opened ({e})") from None
     if len(infos) > 10_000:
-        raise TooLarge(
-            name, "the Word file holds more than 10,000 parts: it is not a normal document"
-        )
+        raise TooLarge(name, "the Word file holds more than 10,000 parts: it is not a normal document")
     total = sum(i.file_size for i in infos)
     if total > max_bytes:
         raise TooLarge(
@@ -122,13 +120,9 @@ def read_docx(path: Path, name: str, *, max_bytes: int, max_pages: int) -> list[
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise CorruptFile(
-            name, f"the Word file is damaged and could not be read ({type(e).__name__})"
-        ) from None
+        raise CorruptFile(name, f"the Word file is damaged and could not be read ({type(e).__name__})") from None
     except Exception as e:  # lxml's XMLSyntaxError and friends
-        raise CorruptFile(
-            name, f"the Word file is damaged and could not be read ({type(e).__name__})"
-        ) from None
+        raise CorruptFile(name, f"the Word file is damaged and could not be read ({type(e).__name__})") from None
     text = "\n".join(_blocks(document.element.body))
     raw_pages = split_pages(text)
     if len(raw_pages) > max_pages:
@@ -136,7 +130,5 @@ def read_docx(path: Path, name: str, *, max_bytes: int, max_pages: int) -> list[
     pages = []
     for i, raw in enumerate(raw_pages):
         t = normalise(raw)
-        pages.append(
-            Page(number=i + 1, text=t, warnings=[] if t else ["empty page: no text on it"])
-        )
+        pages.append(Page(number=i + 1, text=t, warnings=[] if t else ["empty page: no text on it"]))
     return pages

@@ -62,13 +62,8 @@ def parse(path: Path, name: str, media_type: str, s: dict[str, Any]) -> dict[str
     if media_type == "image":
         from assistant.ingest.image import frame_count
 
-        sizes = frame_count(
-            path, name, max_pixels=int(s["max_image_pixels"]), max_pages=int(s["max_pages"])
-        )
-        pages = [
-            Page(number=i + 1, text="", ocr=True, width=w, height=h)
-            for i, (w, h) in enumerate(sizes)
-        ]
+        sizes = frame_count(path, name, max_pixels=int(s["max_image_pixels"]), max_pages=int(s["max_pages"]))
+        pages = [Page(number=i + 1, text="", ocr=True, width=w, height=h) for i, (w, h) in enumerate(sizes)]
         return {"pages": [page_to_dict(p) for p in pages], "ocr": list(range(len(pages)))}
     if media_type == "docx":
         from assistant.ingest.word import read_docx
@@ -88,9 +83,7 @@ def parse(path: Path, name: str, media_type: str, s: dict[str, Any]) -> dict[str
     raise ValueError(f"unknown media type {media_type}")
 
 
-def ocr_page(
-    path: Path, name: str, media_type: str, index: int, s: dict[str, Any]
-) -> dict[str, Any]:
+def ocr_page(path: Path, name: str, media_type: str, index: int, s: dict[str, Any]) -> dict[str, Any]:
     """Render (PDF) or decode (image) one page and OCR it."""
     from assistant.ingest.ocr import TesseractError, TesseractMissing, ocr_image
 
@@ -101,17 +94,13 @@ def ocr_page(
         from assistant.ingest.pdf import render_page
 
         dpi = int(s["ocr_dpi"])
-        image, width, height, warnings = render_page(
-            path, name, index, dpi=dpi, max_pixels=int(s["max_image_pixels"])
-        )
+        image, width, height, warnings = render_page(path, name, index, dpi=dpi, max_pixels=int(s["max_image_pixels"]))
         # The resolution actually used (lower than asked for on an oversized page).
         ocr_dpi: int | None = round(max(image.size) * 72.0 / max(width, height, 1.0))
     else:
         from assistant.ingest.image import load_frame
 
-        image, ocr_dpi, warnings = load_frame(
-            path, name, index, max_pixels=int(s["max_image_pixels"])
-        )
+        image, ocr_dpi, warnings = load_frame(path, name, index, max_pixels=int(s["max_image_pixels"]))
         width, height = float(image.width), float(image.height)
     try:
         result = ocr_image(image, dpi=ocr_dpi, config=config, timeout=timeout)
@@ -144,9 +133,7 @@ def handle(req: dict[str, Any]) -> Any:
 
         from assistant.ingest.display import render_png
 
-        png = render_png(
-            path, req["name"], int(req["page"]), dpi=int(req["dpi"]), s=req["settings"]
-        )
+        png = render_png(path, req["name"], int(req["page"]), dpi=int(req["dpi"]), s=req["settings"])
         return {"png": base64.b64encode(png).decode("ascii")}
     if op == "boxes":
         from assistant.ingest.display import digital_page_boxes
@@ -168,9 +155,7 @@ def _limit_memory() -> None:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = (
-            MEMORY_LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, MEMORY_LIMIT_BYTES)
-        )
+        limit = MEMORY_LIMIT_BYTES if hard == resource.RLIM_INFINITY else min(hard, MEMORY_LIMIT_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError):
         pass
