@@ -4,10 +4,12 @@
    our ``ingest_paths`` (worker process start included, no cache), our ingest again from the
    cache, pypdfium2 alone (text of every page), and pdfplumber alone (``extract_text``, on the
    first 20 pages only, because it is slow; pages/s is what it would do on all of them).
-2. A scanned PDF (noisy pages from ``eval/ocr_quality.py`` at 300 dpi): our ``ingest_paths``
-   (render, clean, Tesseract, TSV) vs Tesseract alone on the same pages pre-rendered to PNG
-   at the same resolution, two at a time, ``OMP_THREAD_LIMIT=1``. CPU seconds are shown as well
-   as wall time: they do not depend on what else a shared machine is doing.
+2. A scanned PDF at 300 dpi (the speed benchmark's scanned bundle from ``eval/bundles.py``, or
+   ``--scanned-source noisy`` for the harsher pages of ``eval/ocr_quality.py``): our
+   ``ingest_paths`` (render, clean, Tesseract, TSV) vs Tesseract alone on the same pages
+   pre-rendered to PNG at the same resolution, two at a time, ``OMP_THREAD_LIMIT=1``. CPU
+   seconds are shown as well as wall time: they depend much less on what else a shared machine
+   is doing.
 
     .venv/bin/python eval/ingest_speed.py [--digital-pages 200] [--scanned-pages 8] [--json F]
 """
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -62,7 +65,28 @@ def make_dense_pdf(path: Path, pages: int, chars_per_page: int = 4000) -> None:
     c.save()
 
 
-def make_scanned_pdf(path: Path, pages: int) -> None:
+def make_scanned_pdf(path: Path, pages: int, source: str = "bundle") -> str:
+    """An image-only PDF at 300 dpi; returns which pages it holds.
+
+    ``bundle``: the scanned bundle of the speed benchmark (``eval/bundles.py``: photocopy-like
+    pages, skew up to 1.2 degrees), so the figures compare with ``eval/benchmark.py``.
+    ``noisy``: the harsher pages of ``eval/ocr_quality.py`` (skew up to 3 degrees, heavy
+    speckle, uneven light), where plain Tesseract gives up early on some pages and so looks
+    cheaper than a pipeline that reads them.
+    """
+    if source == "bundle":
+        try:
+            from eval.bundles import write_scanned_pdf
+        except ImportError:
+            source = "noisy"
+        else:
+            write_scanned_pdf(path, pages, seed=11)
+            return "eval/bundles.py scanned bundle"
+    _noisy_pdf(path, pages)
+    return "eval/ocr_quality.py noisy pages"
+
+
+def _noisy_pdf(path: Path, pages: int) -> None:
     """Noisy page images (JPEG, as scanners write them) at 300 dpi, one per PDF page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -158,14 +182,15 @@ def digital(n_pages: int, tmp: Path) -> dict[str, Any]:
     return rows
 
 
-def scanned(n_pages: int, tmp: Path, workers: int, dpi: int) -> dict[str, Any]:
+def scanned(n_pages: int, tmp: Path, workers: int, dpi: int, source: str, repeat: int) -> dict[str, Any]:
     import pypdfium2 as pdfium
 
     pdf_path = tmp / "scanned.pdf"
-    make_scanned_pdf(pdf_path, n_pages)
-    rows: dict[str, Any] = {"pages": n_pages, "dpi": dpi, "workers": workers}
+    what = make_scanned_pdf(pdf_path, n_pages, source)
+    rows: dict[str, Any] = {"pages": n_pages, "dpi": dpi, "workers": workers, "source": what}
 
-    # Tesseract alone, on the same pages rendered at the same resolution, two at a time.
+    # Tesseract alone, on the same pages rendered at the same resolution (untimed: the reference
+    # starts from images), two at a time.
     pngs = []
     pdf = pdfium.PdfDocument(pdf_path)
     for i in range(len(pdf)):
@@ -184,15 +209,21 @@ def scanned(n_pages: int, tmp: Path, workers: int, dpi: int) -> dict[str, Any]:
             check=True,
         )
 
-    with Meter() as m, ThreadPoolExecutor(workers) as pool:
-        list(pool.map(tess, pngs))
-    rows["tesseract_alone"] = {"wall_s": m.wall, "cpu_s": m.cpu}
-
     s = Settings(cache_dir=Path("off"), workers=workers, ocr_dpi=dpi)
-    with Meter() as m:
-        docs, errors = ingest_paths([pdf_path], settings=s)
-    assert not errors and all(p.ocr for p in docs[0].pages)
-    rows["ours"] = {"wall_s": m.wall, "cpu_s": m.cpu}
+    best: dict[str, dict[str, float]] = {}
+    # Alternate the two, keep each one's best run: the machine may be shared, and a burst of
+    # other work should not decide the comparison.
+    for _ in range(max(1, repeat)):
+        with Meter() as m, ThreadPoolExecutor(workers) as pool:
+            list(pool.map(tess, pngs))
+        if "tesseract_alone" not in best or m.wall < best["tesseract_alone"]["wall_s"]:
+            best["tesseract_alone"] = {"wall_s": m.wall, "cpu_s": m.cpu}
+        with Meter() as m:
+            docs, errors = ingest_paths([pdf_path], settings=s)
+        assert not errors and all(p.ocr for p in docs[0].pages)
+        if "ours" not in best or m.wall < best["ours"]["wall_s"]:
+            best["ours"] = {"wall_s": m.wall, "cpu_s": m.cpu}
+    rows.update(best)
     for key in ("tesseract_alone", "ours"):
         rows[key]["pages_per_s"] = n_pages / max(rows[key]["wall_s"], 1e-9)
     rows["ratio_wall"] = rows["ours"]["wall_s"] / rows["tesseract_alone"]["wall_s"]
@@ -211,14 +242,15 @@ def handoff(tmp: Path) -> dict[str, float]:
     img: Image.Image = render_page(["handoff test line"] * 40)
     bw = otsu(img)
     out: dict[str, float] = {}
-    for label, fn in [
+    steps: list[tuple[str, Callable[[], object]]] = [
         ("PNG (default level)", lambda: img.save(io.BytesIO(), "PNG")),
         ("PNG level 1", lambda: img.save(io.BytesIO(), "PNG", compress_level=1)),
         ("TIFF uncompressed", lambda: img.save(io.BytesIO(), "TIFF")),
         ("PGM", lambda: pgm_bytes(img)),
         ("BMP 8-bit", lambda: bmp_bytes(img)),
         ("BMP 1-bit (ours)", lambda: bmp_bytes(bw)),
-    ]:
+    ]
+    for label, fn in steps:
         c0 = time.process_time()
         for _ in range(5):
             fn()
@@ -232,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scanned-pages", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dpi", type=int, default=300)
+    ap.add_argument("--scanned-source", choices=["bundle", "noisy"], default="bundle")
+    ap.add_argument(
+        "--repeat", type=int, default=2, help="scanned runs (ours and Tesseract alone, alternating); best is kept"
+    )
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args(argv)
     git = subprocess.run(
@@ -273,11 +309,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\nHanding a 300-dpi A4 page to Tesseract (encode, CPU ms):")
             for label, ms in h.items():
                 print(f"  {label:24s} {ms:7.1f}")
-            sc = scanned(args.scanned_pages, tmp, args.workers, args.dpi)
+            sc = scanned(args.scanned_pages, tmp, args.workers, args.dpi, args.scanned_source, args.repeat)
             report["scanned"] = sc
             print(
-                f"\nScanned PDF: {sc['pages']} noisy pages at {sc['dpi']} dpi, "
-                f"{sc['workers']} at a time"
+                f"\nScanned PDF: {sc['pages']} pages ({sc['source']}) at {sc['dpi']} dpi, "
+                f"{sc['workers']} at a time, best of {args.repeat} runs each"
             )
             print(f"  {'':22s} {'wall s':>8s} {'CPU s':>8s} {'pages/s':>9s}")
             for key, label in [("tesseract_alone", "Tesseract alone"), ("ours", "our ingest")]:

@@ -161,9 +161,7 @@ class Noise:
     contrast: float = 1.0  # ink/paper contrast (1 = black on white)
 
 
-def render_page(
-    lines: list[str], *, font_pt: float = 10.5, seed: int = 0, mono: bool = False
-) -> Image.Image:
+def render_page(lines: list[str], *, font_pt: float = 10.5, seed: int = 0, mono: bool = False) -> Image.Image:
     """Render lines as a clean A4 page at 300 dpi, in grey."""
     w, h = int(8.27 * DPI), int(11.69 * DPI)
     img = Image.new("L", (w, h), 255)
@@ -275,9 +273,7 @@ def sample_pages(root: Path, limit: int | None = None) -> list[tuple[str, Image.
                     continue
                 try:
                     if render.startswith("pdf"):
-                        img = render_pdf_page(
-                            rendered, rendered.name, i, dpi=DPI, max_pixels=10**9
-                        )[0]
+                        img = render_pdf_page(rendered, rendered.name, i, dpi=DPI, max_pixels=10**9)[0]
                     else:
                         im = Image.open(rendered)
                         im.seek(i)
@@ -397,6 +393,10 @@ def variants() -> dict[str, Variant]:
             replace(base, flatten="uneven", deskew="bilinear", binarise="otsu"),
         ),
         Variant(
+            "flat+dsk+otsu",
+            replace(base, flatten="always", deskew="bilinear", binarise="otsu"),
+        ),
+        Variant(
             "flat+dsk_n+otsu",
             replace(base, flatten="always", deskew="nearest", binarise="otsu"),
         ),
@@ -404,9 +404,7 @@ def variants() -> dict[str, Variant]:
     return {x.name: x for x in v}
 
 
-def run_variant(
-    variant: Variant, pages: list[tuple[str, Image.Image, str]], workers: int = 2
-) -> dict[str, Any]:
+def run_variant(variant: Variant, pages: list[tuple[str, Image.Image, str]], workers: int = 2) -> dict[str, Any]:
     """OCR every page with one variant, ``workers`` pages at a time; CER and times."""
 
     def one(item: tuple[str, Image.Image, str]) -> tuple[float, float, float]:
@@ -443,9 +441,7 @@ def run_variant(
     }
 
 
-def cost(
-    variants_: list[Variant], pages: list[tuple[str, Image.Image, str]], repeat: int
-) -> dict[str, float]:
+def cost(variants_: list[Variant], pages: list[tuple[str, Image.Image, str]], repeat: int) -> dict[str, float]:
     """CPU seconds per page (cleaning + Tesseract), one page at a time, the minimum of
     ``repeat`` runs with the variants interleaved: the fairest figure on a machine that other
     work shares, where wall time (and even CPU time, through cache and frequency effects) of a
@@ -463,9 +459,7 @@ def cost(
                 tess = ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime
                 key = (v.name, i)
                 best[key] = min(best.get(key, float("inf")), clean_cpu + tess)
-    return {
-        v.name: sum(best[(v.name, i)] for i in range(len(pages))) / len(pages) for v in variants_
-    }
+    return {v.name: sum(best[(v.name, i)] for i in range(len(pages))) / len(pages) for v in variants_}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -552,9 +546,7 @@ def main(argv: list[str] | None = None) -> int:
             c = cost(list(chosen.values()), sub, args.repeat)
             report["sets"][set_name]["cpu_min_s_per_page"] = c
             base_c = c.get("plain", next(iter(c.values())))
-            print(
-                f"\n  CPU per page, one at a time, best of {args.repeat} runs on {len(sub)} pages:"
-            )
+            print(f"\n  CPU per page, one at a time, best of {args.repeat} runs on {len(sub)} pages:")
             for name, sec in c.items():
                 print(f"  {name:16s} {sec:6.3f} s  {sec / base_c:5.2f}x plain")
     if args.json:
@@ -564,9 +556,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _tesseract_version() -> str:
     try:
-        out = subprocess.run(
-            ["tesseract", "--version"], capture_output=True, text=True, check=False
-        )
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
         return (out.stdout or out.stderr).splitlines()[0]
     except (OSError, IndexError):
         return "not found"

@@ -44,9 +44,7 @@ def case(
     (case_dir / "notes.xyz").write_bytes(b"\x00\x01\x02\x03binary")
     calls: list[tuple[int, int]] = []
     t0 = time.perf_counter()
-    docs, errors = ingest_case(
-        case_dir, settings=settings(tmp), progress=lambda st, d, t: calls.append((d, t))
-    )
+    docs, errors = ingest_case(case_dir, settings=settings(tmp), progress=lambda st, d, t: calls.append((d, t)))
     elapsed = time.perf_counter() - t0
     return {d.name: d for d in docs}, {e.document: e for e in errors}, calls, elapsed
 
@@ -182,17 +180,10 @@ def test_decompression_bomb_is_refused_cheaply(tmp_path: Path) -> None:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0)
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b""))
-        + chunk(b"IEND", b"")
-    )
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png)
     with pytest.raises(TooLarge):

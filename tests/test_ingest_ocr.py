@@ -87,9 +87,7 @@ def test_without_tesseract_scans_fail_clearly_and_digital_pages_survive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
-    docs, errors = ingest_paths(
-        [FIX / "scan.png", FIX / "mixed.pdf"], settings=Settings(cache_dir=tmp_path)
-    )
+    docs, errors = ingest_paths([FIX / "scan.png", FIX / "mixed.pdf"], settings=Settings(cache_dir=tmp_path))
     assert [(e.document, e.code) for e in errors] == [("scan.png", "ocr_failed")]
     assert "Tesseract" in errors[0].reason and "setup" in errors[0].reason
     (mixed,) = docs

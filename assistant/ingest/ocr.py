@@ -85,17 +85,21 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
 
 
 # The configuration the pipeline uses, chosen with eval/ocr_quality.py: even out the lighting,
-# level the page (nearest-neighbour rotation), binarise with Otsu, Tesseract's automatic
-# segmentation. Mean CER against the source text, plain Tesseract -> this: 26.6% -> 3.2% on 12
-# harsh synthetic pages (skew 0.5-3 degrees, speckle, blur, JPEG, uneven light) and 10.6% ->
-# 8.0% on the 80 scanned pages of the samples (words missed 4.9% -> 2.1%), at 0.87-1.03x the
-# CPU of plain Tesseract: a 1-bit page reads faster, which pays for most of the cleaning.
-# Measured and not taken: bilinear rotation (CER 2.3% / 7.6%, but 1.09x Tesseract alone on the
-# benchmark's scanned bundle, against 1.03-1.06x: too little left of the 1.15x budget for the
-# rest of the review); Sauvola thresholding inside Tesseract (about 12% more CPU on every
-# page); page segmentation mode 6 (keeps table rows together, but read the samples' columns
-# across: CER 27.7%); flattening only unevenly lit pages (an almost empty page with a gentle
-# shadow defeated Otsu: 81% CER on one sample page, 8.7% when flattened).
+# binarise with Otsu (fused, clean.flatten_otsu), level the page (nearest-neighbour rotation of
+# the 1-bit page), Tesseract's automatic page segmentation. Plain Tesseract -> this, mean CER
+# against the source text (words missed, in any order):
+#   12 harsh synthetic pages (skew 0.5-3 degrees, speckle, blur, JPEG, uneven light):
+#       26.6% -> 5.3% (25.9% -> 1.7%), CPU 0.88x (two at a time) / 1.03x (best of 3, 4 pages);
+#   the samples' 83 scanned pages: 10.3% -> 7.2% (4.8% -> 1.9%), CPU 0.86x / 0.81x.
+# A 1-bit page reads faster, which pays for the cleaning. Measured and not taken:
+#   bilinear rotation of the grey page before Otsu: 2.3% and 6.3% (1.6% of words missed), but
+#       about 0.1 s more per rotated page: 1.09x Tesseract alone on the benchmark's scanned
+#       bundle against 1.04-1.06x, too little left of the 1.15x budget for the rest of a review;
+#   Sauvola thresholding inside Tesseract: 1.8% and 8.5%, at 1.12-1.28x the CPU;
+#   page segmentation mode 6: keeps table rows together, but read the samples' columns
+#       across (CER 27.7%);
+#   flattening only unevenly lit pages: a gentle shadow on an almost empty page defeated
+#       Otsu (81% CER on one sample page, 8.7% when flattened).
 DEFAULT_OCR = OcrConfig(flatten="always", deskew="nearest", binarise="otsu")
 
 
