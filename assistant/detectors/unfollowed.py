@@ -183,7 +183,7 @@ class UnfollowedInquiryDetector(Detector):
     type = "unfollowed_inquiry"
 
     # How many segments may be embedded to link mentions (keeps 200-page bundles fast).
-    embed_budget = 300
+    embed_budget = 64
     link_cos = 0.62
     done_cos = 0.72
     max_lines_per_kind = 3

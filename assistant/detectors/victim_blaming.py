@@ -5,7 +5,8 @@ Two signals, explained in every suggestion:
   the child, character and credibility, sex-work terms, relationship terms for an adult abuser,
   minimising), each with why it is a concern and the wording guidance recommends instead;
 - a semantic classifier over sentence embeddings (``models/victim_blaming_classifier.json``,
-  trained by ``models/train_victim_blaming.py``) that catches paraphrases no pattern lists.
+  trained by ``models/train_victim_blaming.py``) that scores how blaming each found clause
+  reads, so the most clearly blaming wording comes first in the reviewer's queue.
 
 Not a finding: the child's own words in quotation marks, "a child cannot consent in law",
 statute titles, consent to an interview or a medical, a reviewer criticising earlier wording.
@@ -34,12 +35,6 @@ from assistant.types import Segment, Suggestion
 
 CLASSIFIER_PATH = LEXICON_DIR.parent / "victim_blaming_classifier.json"
 
-# Words that show a sentence is about a child or the victim: a cheap gate for the classifier.
-_ABOUT_CHILD = re.compile(
-    r"\b(?:she|her|herself|he|him|himself|they|them|IP\d?|victim|complainant|girl|boy|child|"
-    r"young\s+person|YP|CYP|daughter|son|teenager|pupil|student|misper|MFH)\b",
-    re.I,
-)
 _SUSPECT_SUBJECT = re.compile(
     r"\b(?:S\d|SUSP\d|suspects?|offenders?|perpetrators?|the\s+(?:older\s+)?(?:male|man|men)|"
     r"accused|nominal|he\s+(?:claimed|claims|stated|states|said|says|denied|denies|accepted|accepts|"
@@ -48,16 +43,6 @@ _SUSPECT_SUBJECT = re.compile(
 )
 # Families that describe a person: "S1 is manipulative" is about the suspect, not blame.
 _PERSONAL_FAMILIES = {"character_credibility", "consent_choice", "risk_on_child"}
-# Wording guidance recommends: the child as the one acted on. A clause framed this way is not
-# blame, whatever its other words ("she has been targeted by older males and is at risk").
-_VICTIM_FRAMING = re.compile(
-    r"\b(?:(?:has|have|had|was|were|is|are|being|been)\s+(?:\w+\s+)?(?:targeted|groomed|exploited|abused|"
-    r"coerced|manipulated|forced|threatened|controlled|trafficked|raped|assaulted|pressured|given|taken|"
-    r"made\s+to|plied)|at\s+risk\s+(?:of|from)\s+(?:\w+\s+)?(?:exploitation|harm|abuse|adults|older|men|males|"
-    r"grooming)|victim\s+of|(?:adults?|men|males|perpetrators?|abusers?|suspects?)\s+(?:are|were|have\s+been)\s+"
-    r"(?:targeting|grooming|exploiting|abusing|using|giving|supplying))\b",
-    re.I,
-)
 _WEAK_FAMILY_PATTERNS = {  # patterns that need more context before they count
     "\\bmutual", "\\b(?:a|the|as\\s+a)\\s+couple", "\\b(?:embellish", "\\bbanter\\b",
     "\\b(?:sexual\\s+)?experiment", "\\bflirt\\w*\\b", "\\b(?:unruly|feral",
@@ -129,8 +114,6 @@ class VictimBlamingDetector(Detector):
     version = "0.3.0"
     type = "victim_blaming_language"
 
-    embed_budget = 250  # clauses embedded per case at most (keeps large bundles fast)
-
     def warm_up(self) -> None:
         _families()
         load_classifier()
@@ -164,7 +147,7 @@ class VictimBlamingDetector(Detector):
                         hits[i] = {"family": fam, "match": (m.start(), m.end()), "pattern": src,
                                    "score": score, "how": "pattern"}
                     break
-        self._semantic(ctx, hits, exclude, suspects)
+        self._rank(ctx, hits)
         out = []
         for i, h in sorted(hits.items()):
             out.append(self._suggest(ctx, ctx.segments[i], h, guidance))
@@ -186,65 +169,32 @@ class VictimBlamingDetector(Detector):
         words = set(tokens(subj))
         return bool(words & suspects) and not (words & {"she", "her", "ip", "girl", "child", "victim"})
 
-    def _semantic(self, ctx: CaseContext, hits: dict[int, dict[str, Any]], exclude: re.Pattern[str],
-                  suspects: set[str]) -> None:
+    def _rank(self, ctx: CaseContext, hits: dict[int, dict[str, Any]]) -> None:
+        """Score each wording found with the semantic classifier: how blaming its clause reads.
+
+        The classifier ranks; it does not add findings of its own (measured: flagging clauses no
+        wording family matched added more false alarms than findings on authors it had not read,
+        on the held-out split and the development set)."""
         clf = load_classifier()
-        if clf is None:
+        if clf is None or not hits:
             return
-        cands: list[tuple[int, int, int]] = []  # (segment, clause start, clause end)
-        for i, seg in enumerate(ctx.segments):
-            if i in hits or len(seg.text) < 20 or exclude.search(seg.text):
-                continue
-            if not _ABOUT_CHILD.search(seg.text):
-                continue
-            qs = quoted_spans(seg.text)
-            for a, b in clauses(seg.text):
-                if len(tokens(seg.text[a:b])) < 3:
-                    continue
-                overlap = sum(max(0, min(b, qe) - max(a, qs_)) for qs_, qe in qs)
-                if overlap > 0.4 * (b - a):
-                    continue  # mostly the speaker's own words in quotation marks
-                cands.append((i, a, b))
-        if not cands:
-            return
-        cands = cands[: self.embed_budget]
+        items = []
+        for i, h in hits.items():
+            text = ctx.segments[i].text
+            a, b = h["match"]
+            span = next(((ca, cb) for ca, cb in clauses(text) if ca <= a < cb), (0, len(text)))
+            items.append((i, text[span[0]:max(span[1], b)]))
         try:
             from assistant.index.embed import get_embedder
 
-            vecs = get_embedder().encode([ctx.segments[i].text[a:b] for i, a, b in cands])
-        except Exception:
+            vecs = get_embedder().encode([t for _, t in items])
+        except Exception:  # no embedder: keep the wording-family scores
             return
-        scores = 1.0 / (1.0 + np.exp(-(vecs @ clf.w + clf.b)))
-        fams, _, _ = _families()
-        by_key = {f.key: f for f in fams}
-        for (i, a, b), p in zip(cands, scores, strict=True):
-            if p < clf.threshold:
-                continue
-            text = ctx.segments[i].text
-            if self._about_suspect(text, a, b, suspects, head=True):
-                continue
-            if _VICTIM_FRAMING.search(text[a:b]):
-                continue
-            prev = hits.get(i)
-            conf = float(0.45 + 0.4 * (p - clf.threshold) / max(1e-6, 1 - clf.threshold))
-            if prev is None or conf > prev["score"]:
-                hits[i] = {"family": by_key[self._nearest_family(text[a:b])], "match": (a, b),
-                           "pattern": None, "score": conf, "how": "semantic", "p": float(p)}
-
-    @staticmethod
-    def _nearest_family(text: str) -> str:
-        t = text.lower()
-        if re.search(r"boyfriend|relationship|item|dating|partner|couple|love", t):
-            return "relationship_terms"
-        if re.search(r"sex\s+for|selling|trading|paid|money|prostitut|exchange", t):
-            return "sex_work_terms"
-        if re.search(r"risk|danger|situations|missing|keeps?\s+going|associat", t):
-            return "risk_on_child"
-        if re.search(r"agree|consent|willing|chose|choice|decision|wanted|happy\s+to", t):
-            return "consent_choice"
-        if re.search(r"just|only|fun|harmless|normal|nothing|little", t):
-            return "minimising"
-        return "character_credibility"
+        probs = 1.0 / (1.0 + np.exp(-(vecs @ clf.w + clf.b)))
+        for (i, _), p in zip(items, probs, strict=True):
+            h = hits[i]
+            h["p"] = float(p)
+            h["score"] = float(h["score"] - 0.1 + 0.2 * p)
 
     def _suggest(self, ctx: CaseContext, seg: Segment, h: dict[str, Any],
                  guidance: dict[str, str]) -> Suggestion:
@@ -253,8 +203,8 @@ class VictimBlamingDetector(Detector):
         cite = cite_segment(ctx, seg, (seg.start + a, seg.start + b), extend_short=False)
         phrase = " ".join(seg.text[a:b].split())
         sources = "; ".join(guidance[g] for g in fam.guidance)
-        how = ("matched the wording family" if h["how"] == "pattern"
-               else f"read as blaming by the semantic classifier (p={h.get('p', 0):.2f})")
+        how = "matched the wording family" + (
+            f"; semantic classifier reads the clause as blaming with p={h['p']:.2f}" if "p" in h else "")
         rationale = (
             f"\"{phrase}\" - {fam.label.lower()}. {fam.concern} "
             f"Guidance recommends instead: {fam.instead} (Guidance: {sources}.)"

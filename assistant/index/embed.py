@@ -126,9 +126,9 @@ class Embedder:
                 except RuntimeError:
                     pass  # the helper is gone: embed here instead
             self._load_local()
+        assert self._model is not None
         import torch
 
-        assert self._model is not None
         with torch.inference_mode():
             if self._bf16:
                 with torch.autocast("cpu", dtype=torch.bfloat16):

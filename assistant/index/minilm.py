@@ -91,3 +91,4 @@ class MiniLM:
                 pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
                 out.append(torch.nn.functional.normalize(pooled.float(), p=2, dim=1).numpy())
         return np.concatenate(out) if out else np.zeros((0, self.hidden), dtype=np.float32)
+

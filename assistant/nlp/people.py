@@ -263,7 +263,7 @@ def _known_first(word: str) -> bool:
 class PeopleFinder:
     """Collects people from a case's segments. Use ``find_people(ctx)``."""
 
-    def __init__(self, ctx: CaseContext, *, ner_budget: int = 200) -> None:
+    def __init__(self, ctx: CaseContext, *, ner_budget: int = 100) -> None:
         self.ctx = ctx
         self.people: list[Person] = []
         self.by_surname: dict[str, Person] = {}
