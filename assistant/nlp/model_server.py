@@ -99,14 +99,15 @@ class ModelClient:
         return result
 
     def close(self) -> None:
+        """Stop the helper at once: it keeps no state, and waiting for torch and spaCy to tear
+        down would add a second to every command's exit."""
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
-                if proc.stdin:
-                    proc.stdin.close()
-                proc.wait(timeout=5)
-            except Exception:  # noqa: BLE001 - shutting down: make sure it is gone
                 proc.kill()
+                proc.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - shutting down: nothing more to do
+                pass
 
 
 _CLIENT: ModelClient | None = None
