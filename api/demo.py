@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,25 +61,10 @@ def find_cases(samples: Path | None = None) -> list[tuple[str, Path]]:
 
 
 def _progress_bar() -> Callable[[str, int, int], None] | None:
-    """A progress bar per stage on stderr, when someone is watching."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+    """A progress bar per stage on stderr, when someone is watching (the review command's)."""
+    from assistant.cli import progress_bar
 
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"  {stage}", unit="step", leave=False)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-            bars.pop(stage, None)
-
-    return progress
+    return progress_bar(quiet=False)
 
 
 def ensure_users(sessions: sessionmaker[Session], data_dir: Path) -> list[str]:
@@ -150,16 +135,9 @@ def load_case(
         for f in sorted(folder.iterdir()):
             if not f.is_file() or f.name.startswith("."):
                 continue
-            if f.suffix.lower() not in (
-                ".pdf",
-                ".png",
-                ".jpg",
-                ".jpeg",
-                ".tif",
-                ".tiff",
-                ".docx",
-                ".txt",
-            ):
+            from assistant.types import SUPPORTED_SUFFIXES
+
+            if f.suffix.lower() not in SUPPORTED_SUFFIXES:
                 skipped.append(f.name)
                 continue
             sha, size = blobs.put_path(f)

@@ -61,7 +61,7 @@ def format_review(review: CaseReview, *, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _progress_factory(quiet: bool) -> Callable[[str, int, int], None] | None:
+def progress_bar(quiet: bool) -> Callable[[str, int, int], None] | None:
     """A tqdm progress bar per stage, on stderr, only when someone is watching."""
     if quiet or not sys.stderr.isatty():
         return None
@@ -72,7 +72,7 @@ def _progress_factory(quiet: bool) -> Callable[[str, int, int], None] | None:
     def progress(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="step", leave=False)
+            bar = bars[stage] = tqdm(total=total, desc=f"  {stage}", unit="step", leave=False)
         bar.total = total
         bar.n = done
         bar.refresh()
@@ -91,7 +91,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     rc = 0
     for case_dir in args.case_dirs:
         try:
-            review = review_case(Path(case_dir), progress=_progress_factory(args.quiet))
+            review = review_case(Path(case_dir), progress=progress_bar(args.quiet))
         except AssistantError as e:
             print(f"error: {e}", file=sys.stderr)
             rc = 1
@@ -106,7 +106,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             from assistant.index import build_case_index
 
             try:
-                index_path = build_case_index(review, out_dir, progress=_progress_factory(args.quiet))
+                index_path = build_case_index(review, out_dir, progress=progress_bar(args.quiet))
             except AssistantError as e:
                 print(f"error: search index for {review.case} not built: {e}", file=sys.stderr)
                 rc = 1

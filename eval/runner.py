@@ -220,9 +220,9 @@ def main(
         return 2
     progress = None
     if sys.stderr.isatty():
-        from assistant.cli import _progress_factory
+        from assistant.cli import progress_bar
 
-        progress = _progress_factory(False)
+        progress = progress_bar(False)
     try:
         result = run_eval(
             labelled,

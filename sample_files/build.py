@@ -50,6 +50,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: the project's data model
+from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES  # noqa: E402
+
 SRC_DIR = HERE / "src"
 SPLITS = ("train", "test")
 
@@ -65,22 +68,8 @@ RENDERS: dict[str, tuple[str, ...]] = {
     "txt": (".txt",),
 }
 SCANNED_RENDERS = {"pdf_scanned", "png", "jpg", "tiff"}
-TYPES = ("unfollowed_inquiry", "victim_blaming_language", "missing_interview")
-KINDS = (
-    "cctv",
-    "phone_digital",
-    "social_media",
-    "forensic_medical",
-    "witness",
-    "suspect",
-    "location_search",
-    "vehicle_anpr",
-    "third_party_records",
-    "financial",
-    "other_victims",
-    "other",
-)
-ROLES = ("victim", "suspect", "witness")
+TYPES = SUGGESTION_TYPES  # the contract's values, from the one data model
+KINDS = INQUIRY_KINDS
 NOISE_LEVELS = ("light", "medium", "heavy")
 FONTS = ("Courier", "Helvetica", "Times-Roman", "Vera")
 

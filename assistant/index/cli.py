@@ -110,11 +110,11 @@ def search_cli(
     if saved_index_is_fresh(case_dir, out_dir):
         index = load_case_index(out_dir, case_dir.name)
     if index is None:
-        from assistant.cli import _progress_factory
+        from assistant.cli import progress_bar
         from assistant.ingest import ingest_case
 
         print(f"Indexing {case_dir.name} (first search, or its files changed)...", file=sys.stderr)
-        progress = _progress_factory(False)
+        progress = progress_bar(False)
         try:
             documents, errors = ingest_case(case_dir, progress=progress)
             index = open_case_index(
