@@ -122,9 +122,10 @@ class Embedder:
             if client.available:
                 try:
                     remote: np.ndarray = np.asarray(client.request("embed", texts), dtype=np.float32)
-                    return remote
+                    if remote.shape == (len(texts), DIM) and np.isfinite(remote).all():
+                        return remote
                 except RuntimeError:
-                    pass  # the helper is gone: embed here instead
+                    pass  # the helper is gone, or its answer is unusable: embed here instead
             self._load_local()
         assert self._model is not None
         import torch

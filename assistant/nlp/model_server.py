@@ -58,6 +58,7 @@ class ModelClient:
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         self._dead = False
+        self._seq = 0
 
     def start(self) -> None:
         """Start the helper (idempotent). Returns at once; the models load in the background."""
@@ -88,12 +89,17 @@ class ModelClient:
             proc = self._proc
             if proc is None or self._dead or proc.stdin is None or proc.stdout is None:
                 raise RuntimeError("model helper unavailable")
+            self._seq += 1
             try:
-                _send(proc.stdin, (op, payload))
-                status, result = _recv(proc.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError) as e:
+                _send(proc.stdin, (self._seq, op, payload))
+                seq, status, result = _recv(proc.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as e:
                 self._dead = True
                 raise RuntimeError(f"model helper failed: {e}") from e
+            if seq != self._seq:
+                # An answer to another request: never use it; work in this process from now on.
+                self._dead = True
+                raise RuntimeError("model helper answered out of turn")
         if status != "ok":
             raise RuntimeError(f"model helper error: {result}")
         return result
@@ -151,11 +157,18 @@ def _serve() -> int:
                 errors[name] = f"{type(e).__name__}: {e}"
             ready[name].set()
 
+    # The protocol owns the pipe on file descriptor 1: anything a library prints (Python or C)
+    # must not land in it, so fd 1 and sys.stdout are pointed at stderr and the protocol keeps a
+    # private copy of the pipe.
+    sys.stdout.flush()
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    stdin = sys.stdin.buffer
     threading.Thread(target=load, daemon=True).start()
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            op, payload = _recv(stdin)
+            seq, op, payload = _recv(stdin)
         except EOFError:
             return 0
         try:
@@ -174,9 +187,9 @@ def _serve() -> int:
                     go_embed.set()
             else:
                 raise ValueError(f"unknown request {op!r}")
-            _send(stdout, ("ok", result))
+            _send(stdout, (seq, "ok", result))
         except Exception as e:  # noqa: BLE001 - the main process falls back
-            _send(stdout, ("error", f"{type(e).__name__}: {e}"))
+            _send(stdout, (seq, "error", f"{type(e).__name__}: {e}"))
 
 
 if __name__ == "__main__":
