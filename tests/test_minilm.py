@@ -28,3 +28,25 @@ def test_same_vectors_as_sentence_transformers() -> None:
     assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert float((ours * ref).sum(1).min()) > 0.9999
+
+
+def test_vectors_stay_finite_when_openmp_is_limited() -> None:
+    """OMP_THREAD_LIMIT=1 (set for Tesseract) with more torch threads made bfloat16 return NaN
+    vectors: the embedder must give finite, correct ones whatever the environment."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from assistant.index.embed import Embedder\n"
+        "e = Embedder(remote=False)\n"
+        "v = e.encode(['were the camera recordings from the shop looked at',"
+        " 'CCTV from the shop was viewed: NEV.',"
+        " 'The handset of the child was seized and booked in as exhibit KM/3.'] * 5)\n"
+        "assert np.isfinite(v).all()\n"
+        "assert v[0] @ v[1] > v[0] @ v[2] + 0.2, (v[0] @ v[1], v[0] @ v[2])\n"
+    )
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "ASSISTANT_MODEL_SERVER": "0"}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]

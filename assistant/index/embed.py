@@ -109,6 +109,11 @@ class Embedder:
 
             if self.settings.threads > 0:
                 torch.set_num_threads(self.settings.threads)
+            limit = os.environ.get("OMP_THREAD_LIMIT", "")
+            if limit.isdigit() and 0 < int(limit) < torch.get_num_threads():
+                # More torch threads than OpenMP allows made oneDNN's bfloat16 kernels return NaN
+                # (measured here: every run with OMP_THREAD_LIMIT=1 and 2 torch threads).
+                torch.set_num_threads(int(limit))
             model = _MiniLM(self.settings.max_seq_length)
             bf16 = self.settings.bf16
             self._bf16 = _native_bf16() if bf16 is None else bf16
@@ -133,6 +138,10 @@ class Embedder:
         with torch.inference_mode():
             if self._bf16:
                 with torch.autocast("cpu", dtype=torch.bfloat16):
+                    out = self._model.encode(texts, self.settings.batch_size)
+                if not np.isfinite(out).all():
+                    # bfloat16 went wrong on this machine: float32 from now on, never NaN vectors.
+                    self._bf16 = False
                     out = self._model.encode(texts, self.settings.batch_size)
             else:
                 out = self._model.encode(texts, self.settings.batch_size)

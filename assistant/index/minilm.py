@@ -57,8 +57,9 @@ class MiniLM:
              + w["embeddings.position_embeddings.weight"][pos]
              + w["embeddings.token_type_embeddings.weight"][types])
         x = self._layer_norm(x, "embeddings.LayerNorm")
-        # Padding is masked out of attention with a large negative bias, as BERT does.
-        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        # Padding is masked out of attention with a large negative bias, as the original BERT
+        # does (-10000): finite in every precision (finfo.min overflowed to NaN under bfloat16).
+        bias = (1.0 - mask[:, None, None, :].float()) * -10000.0
         d = self.hidden // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
@@ -69,8 +70,8 @@ class MiniLM:
             q = split(self._linear(x, f"{p}.attention.self.query"))
             k = split(self._linear(x, f"{p}.attention.self.key"))
             v = split(self._linear(x, f"{p}.attention.self.value"))
-            scores = q @ k.transpose(-1, -2) / math.sqrt(d) + bias
-            ctx = (scores.softmax(-1) @ v).transpose(1, 2).reshape(n, t, self.hidden)
+            scores = (q @ k.transpose(-1, -2)).float() / math.sqrt(d) + bias
+            ctx = (scores.softmax(-1).to(v.dtype) @ v).transpose(1, 2).reshape(n, t, self.hidden)
             x = self._layer_norm(x + self._linear(ctx, f"{p}.attention.output.dense"),
                                  f"{p}.attention.output.LayerNorm")
             h = torch.nn.functional.gelu(self._linear(x, f"{p}.intermediate.dense"))
