@@ -86,7 +86,10 @@ class Embedder:
 
     @property
     def precision(self) -> str:
-        """``"bf16"`` or ``"fp32"``: what ``encode`` runs in (after loading)."""
+        """``"bf16"`` or ``"fp32"``: what ``encode`` runs in (after loading); ``"helper"`` when
+        the vectors come from the model helper process (which uses bf16 where the CPU has it)."""
+        if self._model is None and self._remote:
+            return "helper"
         return "bf16" if self._bf16 else "fp32"
 
     def warm_up(self) -> None:
