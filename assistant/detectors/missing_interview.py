@@ -25,45 +25,6 @@ _NEG = (
     r"(?:not|never|no|n't|nor|without|yet\s+to|declined|refused|unwilling|did\s+not\s+want|"
     r"does\s+not\s+want|did\s+not\s+wish|does\s+not\s+wish|failed|unable|couldn't|could\s+not)"
 )
-DONE = {
-    "victim": re.compile(
-        r"\b(?:ABE|VRI|video[- ]recorded\s+interview|achieving\s+best\s+evidence|visually\s+recorded)"
-        r"(?:\s+interview)?\s*(?:was\s+|has\s+been\s+)?(?:completed|conducted|recorded|held|carried\s+out|"
-        r"undertaken|took\s+place|done|on\s+\d|\d{1,2}[/.]\d{1,2}|exhibited|[A-Z]{2,4}/\d)"
-        r"|\b(?:ABE|VRI)'?d\b"
-        r"|\b(?:completed|conducted|recorded|held|had|gave|did)\s+(?:an?\s+|her\s+|his\s+)?"
-        r"(?:ABE|VRI|video[- ]recorded\s+interview|recorded\s+interview)\b"
-        r"|\b(?:MG11|written\s+statement|statement)\s+(?:was\s+|has\s+been\s+)?(?:taken|obtained|recorded|"
-        r"provided|signed|made|given|completed|exhibited)\b"
-        r"|\b(?:gave|provided|made|signed)\s+(?:a|an|her|his)\s+(?:full\s+|written\s+|witness\s+)?"
-        r"(?:statement|MG11|account\s+(?:on|in)\s+(?:ABE|VRI|video))\b"
-        r"|\binterviewed\s+(?:on\s+(?:video|camera)|by\s+(?:ABE|VRI)|under\s+ABE)\b"
-        r"|\b(?:ABE|VRI)\b[^.|]{0,40}\b(?:exhibit(?:ed)?|[A-Z]{2,4}/\d)",
-        re.I,
-    ),
-    "suspect": re.compile(
-        r"\b(?:was\s+|were\s+|been\s+|re-?)?interviewed\b(?!\s+(?:as\s+a\s+)?witness)"
-        r"|\binterview\s+(?:under\s+caution|conducted|completed|took\s+place|held|recorded)\b"
-        r"|\b(?:IUC|PACE\s+interview|voluntary\s+(?:attendance\s+)?interview|VA\s+interview|"
-        r"interview(?:ed)?\s+(?:by\s+)?(?:voluntary|VA)|no[- ]comment|prepared\s+statement|"
-        r"in\s+interview|during\s+(?:the\s+|his\s+|her\s+)?interview|denied\s+(?:the\s+)?"
-        r"(?:offences?|allegations?)\s+in\s+interview|interview\s+(?:summary|record|ROTI|SDN))\b",
-        re.I,
-    ),
-    "witness": re.compile(
-        r"\b(?:MG11|statement|witness\s+statement)\s+(?:was\s+|has\s+been\s+)?(?:taken|obtained|recorded|"
-        r"provided|signed|made|given|completed|received|exhibited|on\s+file)\b"
-        r"|\b(?:MG11|statement)\s+(?:from|of|by)\s+[^|.;]{0,40}\b(?:taken|obtained|recorded|received|"
-        r"on\s+file|[A-Z]{2,4}/\d)"
-        r"|\b(?:gave|provided|made|signed)\s+(?:a|an|her|his)\s+(?:full\s+|written\s+|witness\s+)?"
-        r"(?:statement|MG11)\b"
-        r"|\b(?:ABE|VRI)\s+(?:interview\s+)?(?:completed|conducted|recorded)\b"
-        r"|\binterviewed\s+as\s+a\s+witness\b|\b(?:traced,?\s+interviewed\s+and\s+eliminated|TIE\s+complete)"
-        r"|\b(?:MG11|statement)\b[^|.;]{0,30}\b(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[A-Z]{2,4}/\d{1,3})"
-        r"[^|]*\|[^|]*\|?\s*(?:complete[d]?)\s*$",
-        re.I,
-    ),
-}
 # The interview or account itself, by role. Present in a clause with no negation, no plan and
 # no refusal, it counts as done ("ABE on file", "ABE of Paige at the VRI suite", "MG11 16/03").
 TERMS = {
@@ -366,20 +327,3 @@ class MissingInterviewDetector(Detector):
             detector_version=self.version,
             explanation={**why, "not_done_cues": [c for _, c in not_at][:3]},
         )
-
-
-def _negated(text: str, rx: re.Pattern[str]) -> bool:
-    """True when every match of ``rx`` in ``text`` is negated just before it ("not interviewed")
-    or turned into a plan or a failure just after it ("interview arranged ... did not attend")."""
-    for m in rx.finditer(text):
-        before = text[max(0, m.start() - 30):m.start()].lower()
-        after = text[m.end():m.end() + 50].lower()
-        if re.search(r"\b(?:not|never|no|yet\s+to|without|n't|failed\s+to|refused|declined)\b"
-                     r"[\w\s]{0,20}$", before):
-            continue
-        if re.search(r"^\W*(?:\w+\s+){0,3}(?:arranged|planned|booked|to\s+be|did\s+not\s+attend|"
-                     r"failed\s+to\s+attend|fta|not\s+attended|cancel+ed|postponed|offered|declined|"
-                     r"refused)\b", after):
-            continue
-        return False
-    return True

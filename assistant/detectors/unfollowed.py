@@ -184,9 +184,7 @@ class UnfollowedInquiryDetector(Detector):
 
     # How many segments may be embedded to link mentions (keeps 200-page bundles fast).
     embed_budget = 64
-    link_cos = 0.62
     done_cos = 0.72
-    max_lines_per_kind = 3
 
     def warm_up(self) -> None:
         kind_rules()
@@ -288,18 +286,6 @@ class UnfollowedInquiryDetector(Detector):
             out.append(False)
         return out
 
-    @staticmethod
-    def _related(a: _Mention, b: _Mention, vec: dict[int, np.ndarray], cos_min: float) -> bool:
-        if a.seg == b.seg:
-            return True
-        if a.distinct & b.distinct:
-            return True
-        va, vb = vec.get(a.seg), vec.get(b.seg)
-        if va is not None and vb is not None and float(va @ vb) >= cos_min:
-            return True
-        union = a.content | b.content
-        return bool(union) and len(a.content & b.content) / len(union) >= 0.45
-
     # -- step 3: suggestions ---------------------------------------------------------------
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         ms = self._mentions(ctx)
@@ -333,24 +319,6 @@ class UnfollowedInquiryDetector(Detector):
                 continue
             out.append(self._suggest(ctx, rules[kind], opens, conf, why))
         return _drop_shadowed(out)
-
-    def _components(self, opens: list[_Mention], vec: dict[int, np.ndarray]) -> list[list[_Mention]]:
-        parent = list(range(len(opens)))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for i in range(len(opens)):
-            for j in range(i + 1, len(opens)):
-                if self._related(opens[i], opens[j], vec, self.link_cos):
-                    parent[find(i)] = find(j)
-        groups: dict[int, list[_Mention]] = {}
-        for i, m in enumerate(opens):
-            groups.setdefault(find(i), []).append(m)
-        return list(groups.values())
 
     def _confidence(
         self, ctx: CaseContext, kind: str, line: list[_Mention]

