@@ -54,7 +54,7 @@ sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: the pro
 from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES  # noqa: E402
 
 SRC_DIR = HERE / "src"
-SPLITS = ("train", "test")
+SPLITS = ("train", "test", "indep_dev", "indep_test")
 
 # Render name -> allowed file extensions of the output document.
 RENDERS: dict[str, tuple[str, ...]] = {
