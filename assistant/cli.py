@@ -172,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("labelled_dir", metavar="LABELLED_DIR")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--out", default=None, metavar="OUT_DIR", help="also write each review")
+    e.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples of cases")
+    e.add_argument("--seed", type=int, default=20250331, help="bootstrap random seed")
     e.set_defaults(func=cmd_eval)
 
     d = sub.add_parser("demo", help="review the bundled samples, then serve the web UI")

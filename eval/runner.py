@@ -5,6 +5,12 @@ against ``labels.jsonl`` (and the screening against ``cases.jsonl`` when present
 FORMATS.md section 4 (``eval/score.py``), and prints per-type and micro P/R/F1, screening
 accuracy, then every false positive and false negative with its citation.
 
+Beside those figures, and never changing them (``eval/analysis.py``, ``eval/baseline.py``):
+bootstrap 95% intervals per type and micro (cases resampled, fixed seed); P/R/F1 counts by
+digital vs OCR page and by document kind; a keyword-search baseline run on the same extracted
+page text and scored by the same scorer; and a calibration table of confidence bins against
+precision. All of them are printed as compact tables and are in ``--json``.
+
 Results carry what is needed to trace a figure to its code (as lm-evaluation-harness does):
 the git commit (and whether the tree had uncommitted changes), the date, the detector versions
 the pipeline reported, and the labelled set's path. A case that fails to review is reported
@@ -27,13 +33,33 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eval.analysis import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    Bootstrap,
+    CalibrationBin,
+    DocInfo,
+    Slices,
+    bootstrap,
+    calibration,
+    calibration_to_dict,
+    doc_infos,
+    format_bootstrap,
+    format_calibration,
+    format_slices,
+    slices,
+)
+from eval.baseline import count_by_type, describe, keyword_suggestions, pages_of
 from eval.score import (
+    SUGGESTION_TYPES,
     LabelError,
+    Prediction,
     Score,
     format_errors,
     format_table,
     load_cases,
     load_labels,
+    score,
     score_reviews,
 )
 
@@ -75,9 +101,14 @@ class EvalResult:
     failed: list[dict[str, str]] = field(default_factory=list)  # case, error
     versions: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    bootstrap: Bootstrap | None = None
+    slices: Slices | None = None
+    calibration: dict[str, list[CalibrationBin]] | None = None
+    baseline: Score | None = None
+    baseline_counts: dict[str, int] = field(default_factory=dict)  # suggestions per type
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             **self.meta,
             "labelled_dir": self.labelled_dir,
             "cases": self.cases,
@@ -86,6 +117,27 @@ class EvalResult:
             "timings": self.timings,
             **self.score.to_dict(),
         }
+        if self.bootstrap is not None:
+            d["bootstrap"] = self.bootstrap.to_dict()
+        if self.slices is not None:
+            d["slices"] = self.slices.to_dict()
+        if self.calibration is not None:
+            d["calibration"] = calibration_to_dict(self.calibration)
+        if self.baseline is not None:
+            d["baseline"] = {
+                "name": "keyword search",
+                "rules": describe(),
+                "suggestions": self.baseline_counts,
+                "per_type": {t: p.to_dict() for t, p in self.baseline.per_type.items()},
+                "micro": self.baseline.micro.to_dict(),
+                "f1_gain": {
+                    t: self.score.per_type[t].f1 - p.f1
+                    for t, p in self.baseline.per_type.items()
+                    if t in self.score.per_type
+                }
+                | {"micro": self.score.micro.f1 - self.baseline.micro.f1},
+            }
+        return d
 
 
 ProgressFn = Callable[[str, int, int], None]
@@ -104,9 +156,14 @@ def run_eval(
     detectors: Sequence[Detector] | None = None,
     out_dir: Path | None = None,
     progress: ProgressFn | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
 ) -> EvalResult:
     """Review every case of ``labelled_dir`` and score it. Raises LabelError or OSError when
-    the labels cannot be read; a case that fails to review is recorded in ``failed``."""
+    the labels cannot be read; a case that fails to review is recorded in ``failed``.
+
+    The keyword baseline and the slices use each review's own pages (the text it extracted);
+    nothing is ingested twice."""
     from assistant.pipeline import review_case, write_review
 
     labelled_dir = Path(labelled_dir)
@@ -117,6 +174,8 @@ def run_eval(
     reviews: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
     versions: dict[str, str] = {}
+    infos: dict[tuple[str, str], DocInfo] = {}
+    baseline_preds: dict[str, list[Prediction]] = {}
     pages = 0
     t0 = time.perf_counter()
     for i, d in enumerate(dirs):
@@ -135,6 +194,8 @@ def run_eval(
             reviews.append(review.to_dict())
             versions.update(review.versions)
             pages += sum(len(doc.pages) for doc in review.documents)
+            infos.update(doc_infos(review))
+            baseline_preds[review.case] = keyword_suggestions(review.case, pages_of(review))
             if out_dir is not None:
                 write_review(review, Path(out_dir))
         if progress:
@@ -143,6 +204,8 @@ def run_eval(
     s = score_reviews(reviews, gold, cases_gold)
     names = {d.name for d in dirs}
     missing = sorted({g.case for g in gold} - names)
+    # A case that failed has no baseline suggestions either: its findings are missed by both.
+    baseline = score(baseline_preds, gold)
     meta = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "git": git_info(),
@@ -159,6 +222,11 @@ def run_eval(
         failed=failed,
         versions=dict(sorted(versions.items())),
         timings={"review_s": round(elapsed, 2), "pages": pages},
+        bootstrap=bootstrap(s, names | {g.case for g in gold}, resamples=resamples, seed=seed),
+        slices=slices(s, infos),
+        calibration=calibration(s),
+        baseline=baseline,
+        baseline_counts=count_by_type(baseline_preds),
     )
 
 
@@ -181,6 +249,14 @@ def format_result(r: EvalResult) -> str:
         "",
         format_table(r.score),
     ]
+    if r.bootstrap is not None:
+        lines += ["", format_bootstrap(r.bootstrap)]
+    if r.baseline is not None:
+        lines += ["", format_baseline(r.score, r.baseline, r.baseline_counts)]
+    if r.slices is not None:
+        lines += ["", format_slices(r.slices)]
+    if r.calibration is not None:
+        lines += ["", format_calibration(r.calibration)]
     if r.meta["cases_without_folder"]:
         lines.append(
             "\nLabelled cases with no folder (their findings count as missed): "
@@ -196,6 +272,29 @@ def format_result(r: EvalResult) -> str:
     return "\n".join(lines)
 
 
+def format_baseline(system: Score, base: Score, counts: dict[str, int]) -> str:
+    """The system's P/R/F1 beside the keyword baseline's, and the F1 gain."""
+    rows = [
+        "Keyword-search baseline (same pages, same scorer; every segment with a keyword is a "
+        "suggestion)",
+        f"{'type':<26}{'system P/R/F1':>22}{'keywords P/R/F1':>22}{'n kw':>7}{'F1 gain':>9}",
+    ]
+    keys = [*SUGGESTION_TYPES, *[t for t in base.per_type if t not in SUGGESTION_TYPES]]
+    for t, sp, bp, n in [
+        *[(t, system.per_type.get(t), base.per_type[t], counts.get(t, 0)) for t in keys],
+        ("micro (all types)", system.micro, base.micro, sum(counts.values())),
+    ]:
+        if sp is None:
+            continue
+        rows.append(
+            f"{t:<26}"
+            f"{f'{sp.precision:.2f} / {sp.recall:.2f} / {sp.f1:.2f}':>22}"
+            f"{f'{bp.precision:.2f} / {bp.recall:.2f} / {bp.f1:.2f}':>22}"
+            f"{n:>7}{sp.f1 - bp.f1:>+9.2f}"
+        )
+    return "\n".join(rows)
+
+
 def main(
     args: argparse.Namespace | Sequence[str] | None = None,
     *,
@@ -208,6 +307,8 @@ def main(
         ap.add_argument("labelled_dir")
         ap.add_argument("--json", action="store_true")
         ap.add_argument("--out", default=None)
+        ap.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES)
+        ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
         args = ap.parse_args(args)
     labelled = Path(args.labelled_dir)
     if not (labelled / "labels.jsonl").is_file():
@@ -229,6 +330,8 @@ def main(
             detectors=detectors,
             out_dir=Path(args.out) if getattr(args, "out", None) else None,
             progress=progress,
+            resamples=getattr(args, "resamples", DEFAULT_RESAMPLES),
+            seed=getattr(args, "seed", DEFAULT_SEED),
         )
     except (LabelError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)

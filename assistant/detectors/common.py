@@ -37,9 +37,9 @@ def cite_segment(
             start = prev
     if len(tokens(text[start:end])) > MAX_CITE_TOKENS:
         start, end = _window(text, start, end, focus or (seg.start, seg.end))
-    quote = text[start:end]
-    assert quote == text[start:end]
-    return Citation(seg.document, seg.page, start, end, quote)
+    if not (0 <= start < end <= len(text)) or not text[start:end].strip():
+        raise ValueError(f"citation out of its page: {seg.document} p.{seg.page} [{start}:{end}]")
+    return Citation(seg.document, seg.page, start, end, text[start:end])
 
 
 def _previous_sentence(text: str, start: int) -> int | None:

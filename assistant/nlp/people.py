@@ -341,16 +341,21 @@ class PeopleFinder:
                 for i, s in enumerate(segs):
                     self._remention_pass(i, s)
         # First names alone, once full names are known.
-        firsts = {p.first: p for p in self.people if p.first and p.surname}
+        firsts: dict[str, list[Person]] = defaultdict(list)
+        for p in self.people:
+            if p.first and p.surname:
+                firsts[p.first].append(p)
         if firsts:
             rx = re.compile(r"\b(" + "|".join(re.escape(f) for f in firsts) + r")\b(?!\s+[A-Z])")
             for i, s in enumerate(segs):
                 for m in rx.finditer(s.text):
-                    p = firsts[m.group(1)]
+                    owner = _first_name_owner(firsts[m.group(1)], segs, i)
+                    if owner is None:
+                        continue
                     if not any(mm.seg == i and mm.start <= s.start + m.start() < mm.end
-                               for mm in p.mentions):
-                        p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(),
-                                                  m.group(1), "first"))
+                               for mm in owner.mentions):
+                        owner.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(),
+                                                      m.group(1), "first"))
         # Role labels not bound to a name become people of their own ("S3" only).
         for i, s in enumerate(segs):
             for m in ROLE_LABEL.finditer(s.text):
@@ -389,7 +394,7 @@ class PeopleFinder:
             after = text[b:b + 40]
             before = text[max(0, a - 30):a]
             return bool(AGE_AFTER.match(after) or ROLE_LABEL.search(before[-12:] + " " + after[:14])
-                        or re.search(r"\\b(?:victim|complainant|suspect|witness|IP|S\\d|W\\d)\\W*$", before, re.I))
+                        or re.search(r"\b(?:victim|complainant|suspect|witness|IP|S\d|W\d)\W*$", before, re.I))
 
         for m in FULL_CAPS.finditer(text):
             first, mid, sur = m.group("first"), m.group("mid"), m.group("sur")
@@ -573,7 +578,8 @@ class PeopleFinder:
         keep.labels |= other.labels
         keep.names.update(other.names)
         keep.mentions.extend(other.mentions)
-        keep.role_votes.update(other.role_votes)
+        for role, votes in other.role_votes.items():
+            keep.role_votes[role] += votes
         for d in (self.by_label, self.by_nick, self.by_surname):
             for k, v in list(d.items()):
                 if v is other:
@@ -615,7 +621,7 @@ class PeopleFinder:
         years: Counter[int] = Counter()
         for s in self.ctx.segments[:4000]:
             for a, _, d in find_dates(s.text):
-                if not re.search(r"(?:DOB|born|b\\.)\\W*$", s.text[max(0, a - 12):a], re.I):
+                if not re.search(r"(?:DOB|born|b\.)\W*$", s.text[max(0, a - 12):a], re.I):
                     years[d.year] += 1
         return years.most_common(1)[0][0] if years else None
 
@@ -714,6 +720,25 @@ class _Background:
         if self._err is not None:
             raise self._err
         return self._out
+
+
+def _first_name_owner(candidates: list[Person], segs: list[Segment], i: int) -> Person | None:
+    """Who a bare first name in segment ``i`` means. One person with that first name: them.
+    Several (two Jades, a mother and daughter who share a name): the one named in full most
+    recently before it in the same document, else the one named in full most recently in the
+    case; with none named before it, the name is left unassigned rather than guessed."""
+    if len(candidates) == 1:
+        return candidates[0]
+    doc = segs[i].document
+    best: tuple[int, int, Person] | None = None  # (same document, segment index, person)
+    for p in candidates:
+        for mm in p.mentions:
+            if mm.seg > i or mm.how == "first":
+                continue
+            key = (int(segs[mm.seg].document == doc), mm.seg)
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], p)
+    return best[2] if best is not None else None
 
 
 _CAP_PAIR = re.compile(rf"(?<=[a-z,;:] ){_NAME}\s+[A-Z][a-z]+\b")
