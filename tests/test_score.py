@@ -14,6 +14,7 @@ from eval.score import (
     Place,
     PredCitation,
     Prediction,
+    Score,
     load_cases,
     load_labels,
     match_case,
@@ -412,3 +413,214 @@ def test_bad_labels_name_the_line(tmp_path: Path, line: str, message: str) -> No
         LabelError, match=message.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")
     ):
         load_labels(path)
+
+
+# --- eval/analysis.py: bootstrap, calibration, slices, document kinds ----------------------
+
+from eval.analysis import (  # noqa: E402  (kept beside the tests that use it)
+    DocInfo,
+    bootstrap,
+    calibration,
+    case_counts,
+    classify_document,
+    confidence_bin,
+    doc_infos,
+    format_bootstrap,
+    format_calibration,
+    format_slices,
+    quantile,
+    slices,
+)
+
+
+@pytest.mark.parametrize(
+    "values, q, expected",
+    [
+        ([1.0, 2.0, 3.0, 4.0], 0.0, 1.0),
+        ([1.0, 2.0, 3.0, 4.0], 1.0, 4.0),
+        ([1.0, 2.0, 3.0, 4.0], 0.5, 2.5),  # position 1.5: halfway between 2 and 3
+        ([1.0, 2.0, 3.0, 4.0], 0.25, 1.75),  # position 0.75
+        ([0.0, 1.0], 0.025, 0.025),
+        ([7.0], 0.975, 7.0),
+    ],
+)
+def test_quantile(values: list[float], q: float, expected: float) -> None:
+    assert quantile(values, q) == pytest.approx(expected)
+
+
+def two_case_score() -> Score:
+    # c1: one TP; c2: one FP (both unfollowed_inquiry). Point precision 1/2.
+    return score(
+        {"c1": [pred("cctv requested", case="c1")], "c2": [pred("phone", case="c2")]},
+        [gold("cctv requested", case="c1")],
+    )
+
+
+def test_case_counts_add_up() -> None:
+    s = two_case_score()
+    cc = case_counts(s, ["c1", "c2", "c3"])
+    ui = {c: (v["unfollowed_inquiry"].tp, v["unfollowed_inquiry"].fp) for c, v in cc.items()}
+    assert ui == {"c1": (1, 0), "c2": (0, 1), "c3": (0, 0)}
+
+
+def test_bootstrap_two_cases_by_hand() -> None:
+    # Draws of 2 cases: {c1,c1} P=1 (1/4), {c1,c2} P=1/2 (1/2), {c2,c2} P=0 (1/4); with
+    # 1000 resamples the 2.5% and 97.5% quantiles are the extremes 0 and 1.
+    s = two_case_score()
+    b = bootstrap(s, resamples=1000, seed=7)
+    p = b.intervals["unfollowed_inquiry"]["precision"]
+    assert (p.point, p.low, p.high) == (0.5, 0.0, 1.0)
+    # Recall: c2 has no gold finding, so {c2,c2} (about 1/4 of draws) is undefined and left
+    # out; every other draw has recall 1.
+    r = b.intervals["unfollowed_inquiry"]["recall"]
+    assert (r.point, r.low, r.high) == (1.0, 1.0, 1.0)
+    assert 150 < r.undefined < 350
+    # No victim-blaming anywhere: every resample undefined, the interval is the point (0.0).
+    v = b.intervals["victim_blaming_language"]["f1"]
+    assert (v.point, v.low, v.high, v.undefined) == (0.0, 0.0, 0.0, 1000)
+    assert b.cases == 2 and b.resamples == 1000
+
+
+def test_bootstrap_deterministic_and_contains_point() -> None:
+    golds = [gold(f"cctv {i}", case=f"c{i}") for i in range(8)]
+    preds = {f"c{i}": [pred(f"cctv {i}" if i % 3 else "other", case=f"c{i}")] for i in range(8)}
+    s = score(preds, golds)
+    a = bootstrap(s, resamples=300, seed=1).to_dict()
+    assert a == bootstrap(s, resamples=300, seed=1).to_dict()  # same seed, same figures
+    assert a != bootstrap(s, resamples=300, seed=2).to_dict()
+    for key, ivs in a["intervals"].items():
+        for m, iv in ivs.items():
+            assert iv["low"] <= iv["point"] <= iv["high"], (key, m)
+    micro = a["intervals"]["micro"]["f1"]
+    assert micro["low"] < micro["point"] < micro["high"]  # 5 of 8 right: not degenerate
+
+
+@pytest.mark.parametrize("resamples, cases", [(1000, ["c1"]), (0, ["c1", "c2"]), (50, [])])
+def test_bootstrap_degenerate(resamples: int, cases: list[str]) -> None:
+    # One case (every resample is the set itself), no resamples, or no case at all: the
+    # interval is the point.
+    golds = [gold("cctv requested", case=c) for c in cases]
+    preds = {c: [pred("cctv requested", case=c), pred("phone", case=c)] for c in cases}
+    s = score(preds, golds)
+    b = bootstrap(s, cases, resamples=resamples)
+    for ivs in b.intervals.values():
+        for iv in ivs.values():
+            assert iv.low == iv.point == iv.high
+    assert "95% bootstrap intervals" in format_bootstrap(b)
+
+
+@pytest.mark.parametrize(
+    "confidence, index",
+    [(0.0, 0), (0.19, 0), (0.2, 1), (0.59, 2), (0.79, 3), (0.8, 4), (1.0, 4), (1.3, 4), (-0.1, 0)],
+)
+def test_confidence_bin(confidence: float, index: int) -> None:
+    assert confidence_bin(confidence) == index
+
+
+def test_calibration_by_hand() -> None:
+    golds = [gold("cctv a"), gold("cctv b"), gold("she chose", type="victim_blaming_language")]
+    preds = {
+        "c1": [
+            pred("cctv a", confidence=0.9, id="a"),  # TP, bin 0.8-1.0
+            pred("zzz", confidence=0.85, id="z"),  # FP, bin 0.8-1.0
+            pred("cctv b", confidence=0.3, id="b"),  # TP, bin 0.2-0.4
+            pred("she chose", type="victim_blaming_language", confidence=0.3),  # TP, 0.2-0.4
+            pred("yyy", type="victim_blaming_language", confidence=0.1, id="y"),  # FP, 0.0-0.2
+        ]
+    }
+    t = calibration(score(preds, golds))
+    ui = [(b.n, b.tp, b.precision) for b in t["unfollowed_inquiry"]]
+    assert ui == [(0, 0, None), (1, 1, 1.0), (0, 0, None), (0, 0, None), (2, 1, 0.5)]
+    al = [(b.n, b.tp) for b in t["all"]]
+    assert al == [(1, 0), (2, 2), (0, 0), (0, 0), (2, 1)]
+    assert t["all"][4].mean_confidence == pytest.approx(0.875)
+    assert sum(b.n for b in t["missing_interview"]) == 0
+    text = format_calibration(t)
+    assert "0.8-1.0" in text and "0.50 (n=2)" in text and "- (n=0)" in text
+
+
+def test_slices_by_hand() -> None:
+    infos = {
+        ("c1", "a.pdf"): DocInfo("report", True, {1: False, 2: True}),
+        ("c1", "b.png"): DocInfo("cad", True, {1: True}),
+    }
+    golds = [
+        # matched through its also place on b.png p1: TP in ocr / cad
+        gold("x", document="a.pdf", page=1, also=[Place("b.png", 1, "cctv shop")]),
+        # missed, own page a.pdf p2: FN in ocr / report
+        gold("phone never downloaded", document="a.pdf", page=2),
+        # matched by subject; the suggestion cites b.png, the gold's own page is a.pdf p1:
+        # TP in digital / report
+        gold("", type="missing_interview", document="a.pdf", page=1, subject="Dean HOLT"),
+        # missed, on a document the review does not have: FN in unknown / unknown
+        gold("gone", document="lost.pdf", page=1),
+    ]
+    preds = {
+        "c1": [
+            pred("cctv shop", document="b.png", page=1, confidence=0.9),
+            pred("", type="missing_interview", document="b.png", subject="HOLT"),
+            # FP: first citation a.pdf p1 (digital / report), second on b.png is ignored
+            pred("zzz", document="a.pdf", page=1, extra=[PredCitation("b.png", 1, "q")]),
+        ]
+    }
+    s = score(preds, golds)
+    sl = slices(s, infos)
+    got = {k: (c.micro.tp, c.micro.fp, c.micro.fn) for k, c in sl.page.items()}
+    assert got == {"digital": (1, 1, 0), "ocr": (1, 0, 1), "unknown": (0, 0, 1)}
+    assert list(sl.page) == ["digital", "ocr", "unknown"]
+    kinds = {k: (c.micro.tp, c.micro.fp, c.micro.fn) for k, c in sl.document_kind.items()}
+    assert kinds == {"cad": (1, 0, 0), "report": (1, 1, 1), "unknown": (0, 0, 1)}
+    assert sl.page["digital"].per_type["missing_interview"].tp == 1
+    # Each family adds up to the micro totals.
+    for family in (sl.page, sl.document_kind):
+        tot = PRF()
+        for c in family.values():
+            tot += c.micro
+        assert (tot.tp, tot.fp, tot.fn) == (s.micro.tp, s.micro.fp, s.micro.fn)
+    assert sl.ocr_source == "page"
+    d = sl.to_dict()
+    assert d["rule"].startswith("TP: the page of the gold place")
+    assert d["document_kind"]["cad"]["label"] == "CAD / incident log"
+    assert "page: ocr" in format_slices(sl) and "document: CAD / incident log" in format_slices(sl)
+
+
+def test_slices_from_saved_json_use_the_document_flag() -> None:
+    review = {
+        "case": "c1",
+        "documents": [
+            {"name": "custody_record.pdf", "pages": 2, "ocr": True},
+            {"name": "notes.txt", "pages": 1, "ocr": False},
+        ],
+    }
+    infos = doc_infos(review)
+    assert infos[("c1", "custody_record.pdf")] == DocInfo("custody", True, {})
+    s = score({"c1": [pred("q", document="custody_record.pdf", page=2)]}, [])
+    sl = slices(s, infos)
+    assert sl.ocr_source == "document" and sl.page["ocr"].micro.fp == 1
+
+
+@pytest.mark.parametrize(
+    "name, text, kind",
+    [
+        ("custody_WK_2019.jpg", "", "custody"),
+        ("scan_001.png", "CUSTODY RECORD\nDetained person: SMITH, John", "custody"),
+        ("emails.txt", "", "email"),
+        ("letter.txt", "From: DS Smith\nSent: 3 May\nTo: DI Jones\nSubject: update", "email"),
+        ("crime_report.txt", "", "record_system"),  # ties with report: the earlier kind wins
+        ("actions_register_OP-1.txt", "", "record_system"),
+        ("incident_log_SW1.png", "", "cad"),
+        ("mg11.txt", "", "mg_form"),
+        ("MG5_WS1.pdf", "", "mg_form"),
+        ("PNB_12_p3.pdf", "", "notebook"),
+        ("daybook_DC1.pdf", "", "notebook"),
+        ("roti.txt", "", "interview"),
+        ("cps.txt", "", "cps"),
+        ("strategy_meeting_2.docx", "", "minutes"),
+        ("mash.txt", "", "multi_agency"),
+        ("school_letter_2.jpg", "", "multi_agency"),
+        ("review_summary.txt", "", "report"),
+        ("mother_letter.txt", "Dear Sir, I am writing about my daughter.", "other"),
+    ],
+)
+def test_classify_document(name: str, text: str, kind: str) -> None:
+    assert classify_document(name, text) == kind
