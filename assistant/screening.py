@@ -27,12 +27,47 @@ NFA = re.compile(
     r"(?:charge|prosecute)|closed\s+with\s+no|no\s+realistic\s+prospect)",
     re.I,
 )
+# Rape recorded in any of the words files use: the word itself ("raped" in an account), the
+# offence by section (SOA 2003 s.1 rape, s.5 rape of a child under 13, s.30 of a person with a
+# mental disorder impeding choice), or penetration (s.2 assault by penetration, s.6 of a child
+# under 13, "penetrative offence").
+_SOA = r"(?:SOA|S\.?O\.?A\.?|Sexual\s+Offences\s+Act)"
+_RAPE_SECTION = r"(?:s|sec|sect|section)\.?\s?(?:1|2|5|6|30)(?:\s?\(\s?1\s?\))?(?![\d(])"
 RAPE = re.compile(
-    r"\brap(?:e|ed|es|ing)\b|\bs\.?\s?(?:1|5)\b[^.\n]{0,25}\bSOA\b|\bSOA\b[^.\n]{0,25}\bs\.?\s?(?:1|5)\b"
+    r"\brap(?:e|ed|es|ing|ist)\b"
+    rf"|\b{_RAPE_SECTION}[^.\n]{{0,30}}\b{_SOA}|\b{_SOA}(?:\s*(?:19|20)\d\d)?[^.\n]{{0,25}}\b{_RAPE_SECTION}"
     r"|\bassault\s+by\s+penetration\b|\bpenetrat\w+\b",
     re.I,
 )
-NO_RAPE = re.compile(r"\b(?:no|not\s+an?|denied|did\s+not\s+allege)\s+(?:allegation\s+of\s+)?rape\b", re.I)
+# Negation of the allegation itself ("No penetrative offence is alleged", "she does not allege
+# rape"), not of what followed it ("CPS advised not to charge rape", "S1 denied rape" still
+# record an allegation).
+_NO_RAPE_BEFORE = re.compile(
+    r"\b(?:no|nor|never|not\s+an?|no\s+(?:allegation|suggestion|disclosure|evidence|indication|report)\s+of|"
+    r"(?:does|did|do)\s+not\s+(?:allege|disclose|report|suggest|describe)|(?:has|have)\s+not\s+(?:alleged|"
+    r"disclosed|reported)|without)\s+(?:any\s+)?(?:\w+\s+){0,1}$",
+    re.I,
+)
+_NO_RAPE_AFTER = re.compile(
+    r"^[\w\s,()-]{0,30}?\b(?:is|was|were|has\s+been|had\s+been)\s+(?:not|never)\s+(?:alleged|disclosed|reported|"
+    r"suggested|described)|^[\w\s,()-]{0,30}?\b(?:ruled\s+out|excluded|not\s+alleged)\b",
+    re.I,
+)
+
+
+def rape_alleged_in(text: str) -> str | None:
+    """The words that record an allegation of rape in ``text`` (None when there are none):
+    unit and service names ("Rape Crisis", "RASSO") and negated allegations do not count."""
+    clean = RAPE_NAMES.sub(lambda m: " " * len(m.group(0)), text)
+    for m in RAPE.finditer(clean):
+        clause_start = max(clean.rfind(sep, 0, m.start()) for sep in (".", ";", "\n", "|")) + 1
+        before = clean[max(clause_start, m.start() - 60):m.start()]
+        if _NO_RAPE_BEFORE.search(before) or _NO_RAPE_AFTER.search(clean[m.end():m.end() + 60]):
+            continue
+        return text[m.start():m.end()]
+    return None
+
+
 # Unit and service names that contain the word: "Rape and Serious Sexual Offences Unit", "Rape Crisis".
 RAPE_NAMES = re.compile(r"\brape\s+(?:and\s+serious\s+sexual\s+offences?|crisis|&\s*serious)\b|\bRASSO\b", re.I)
 CONTACT = re.compile(
@@ -86,7 +121,8 @@ def screen_case(ctx: CaseContext) -> Screening:
     suspects = [p for p in people if p.role == "suspect" and _firm(p, "suspect")]
     victims = [p for p in people if p.role == "victim" and _firm(p, "victim")]
     text_segs = [s.text for s in ctx.segments]
-    rape = any(RAPE.search(RAPE_NAMES.sub(" ", t)) and not NO_RAPE.search(t) for t in text_segs)
+    rape_where = next(((s, w) for s in ctx.segments if (w := rape_alleged_in(s.text))), None)
+    rape = rape_where is not None
     contact = any(CONTACT.search(RAPE_NAMES.sub(" ", t)) for t in text_segs)
     non_contact = any(NON_CONTACT_ONLY.search(t) for t in text_segs)
     nfa = _nfa_dates(ctx)
@@ -108,7 +144,9 @@ def screen_case(ctx: CaseContext) -> Screening:
         ok = False
         reasons.append("no dated NFA decision found")
     if contact and not (non_contact and not rape):
-        reasons.append("contact sexual offence recorded" + (" (rape alleged)" if rape else ""))
+        reasons.append("contact sexual offence recorded" + (
+            f" (rape alleged: \"{rape_where[1]}\", {rape_where[0].document} p.{rape_where[0].page})"
+            if rape_where else ""))
     else:
         ok = False
         reasons.append("no contact sexual offence found")

@@ -21,11 +21,73 @@ from assistant.nlp.entities import find_dates, find_officers
 from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
 from assistant.types import Segment
 
-ROLE_LABEL = re.compile(
-    r"(?<![\w'\u2019])(?:(?P<v>IP|V|VIC|CYP|C)|(?P<s>S|\$|SUS|SUSP|SU|N|NOM)|(?P<w>W|WIT))\s?-?(?P<n>\d{1,2})\b"
+_BASE_CODES = {"victim": ("IP", "V", "VIC", "CYP", "C"), "suspect": ("S", r"\$", "SUS", "SUSP", "SU", "N", "NOM"),
+               "witness": ("W", "WIT")}
+_LONG_LABEL = (
     r"|\b(?P<long>[Vv]ictim|VICTIM|[Cc]omplainant|COMPLAINANT|[Ii]njured [Pp]arty|[Ss]uspect|SUSPECT|"
     r"[Nn]ominal|NOMINAL|[Ww]itness|WITNESS|[Oo]ffender|OFFENDER)\s(?:[Nn]o\.?\s?)?(?P<n2>\d{1,2}|[A-D])\b"
 )
+
+
+def role_label_rx(extra: dict[str, set[str]] | None = None) -> re.Pattern[str]:
+    """The role-label pattern ("IP1", "S 2", "W3", "Suspect 2"), with the codes a case's own
+    person lists or legends define ("SUB1", "VIC2", "NOM 1", "C1") added by role."""
+    groups = []
+    for g, role in (("v", "victim"), ("s", "suspect"), ("w", "witness")):
+        codes = list(_BASE_CODES[role]) + sorted((extra or {}).get(role, set()) - set(_BASE_CODES[role]),
+                                                 key=len, reverse=True)
+        groups.append(f"(?P<{g}>{'|'.join(codes)})")
+    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(groups) + r")\s?-?(?P<n>\d{1,2})\b" + _LONG_LABEL)
+
+
+ROLE_LABEL = role_label_rx()
+# A code of a person list: letters and a number ("SUB1", "VIC 2", "NOM-3", "OFF1").
+_CODE = re.compile(r"(?<![\w/'])(?P<p>[A-Z]{1,5})\s?-?(?P<n>\d{1,2})\b(?![/\d])")
+_CODE_ROLE_WORD = re.compile(
+    r"\b(?P<s>suspects?|offenders?|nominals?|subjects?\s+of\s+(?:the\s+)?(?:allegation|investigation)|"
+    r"subject|accused|alleged\s+(?:offender|perpetrator)|perpetrators?)\b"
+    r"|\b(?P<v>victims?|complainants?|injured\s+part(?:y|ies)|aggrieved|survivors?)\b"
+    r"|\b(?P<w>witness(?:es)?)\b",
+    re.I,
+)
+# Codes that are never a person's role: ranks, forms, references, outcome codes.
+_NOT_PERSON_CODES = frozenset(
+    "PC DC DS DI DCI DSI DCS SIO OIC PS SGT INSP CI MG ACT ACTION CAD OC HO REF EX EXH ST NO ID DOB CRN URN "
+    "SOA PACE AB JS PNC PND CR CRIS CC LOG ENTRY ITEM PAGE P PG PARA TASK LOI OP Q A B D E F G H".split()
+)
+
+
+def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
+    """Role codes a case defines for itself, read from its person lists, legends and headings:
+    a code beside a role word on one line ("SUB1 | Kyle DARNELL | Suspect", "VIC2 = complainant",
+    "NOM 1 (subject of allegation)"). A code needs two such lines, or one line that reads as a
+    definition ("=", ":", a table row), and one role clearly ahead of the others."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for line in text.split("\n"):
+            if len(line) > 160:
+                continue
+            codes = list(_CODE.finditer(line))
+            if len(codes) != 1:
+                continue  # one person per line: a list entry, not a sentence naming several
+            c = codes[0]
+            prefix = c.group("p")
+            if prefix in _NOT_PERSON_CODES or prefix in {x for v in _BASE_CODES.values() for x in v}:
+                continue
+            roles = {g for m in _CODE_ROLE_WORD.finditer(line) for g in ("s", "v", "w") if m.group(g)}
+            if len(roles) != 1:
+                continue
+            role = {"s": "suspect", "v": "victim", "w": "witness"}[roles.pop()]
+            weight = 2 if re.search(r"[=|:\t]|\s{3,}", line) else 1
+            votes[prefix][role] += weight
+    out: dict[str, set[str]] = defaultdict(set)
+    for prefix, cnt in votes.items():
+        (role, n), *rest = cnt.most_common()
+        if n >= 2 and (not rest or n >= 3 * rest[0][1]):
+            out[role].add(prefix)
+    return dict(out)
+
+
 _LONG_ROLE: dict[str, str] = {
     "victim": "victim", "complainant": "victim", "injured party": "victim",
     "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
@@ -263,6 +325,8 @@ class PeopleFinder:
         self.by_nick: dict[str, Person] = {}
         self.officer_surnames: set[str] = set()
         self.ner_budget = ner_budget
+        self.codes = learn_role_codes([pg.text for d in ctx.documents for pg in d.pages])
+        self.role_label = role_label_rx(self.codes) if self.codes else ROLE_LABEL
         self._taken: dict[int, list[tuple[int, int]]] = {}
 
     # -- registry -------------------------------------------------------------------------
@@ -358,7 +422,7 @@ class PeopleFinder:
                                                       m.group(1), "first"))
         # Role labels not bound to a name become people of their own ("S3" only).
         for i, s in enumerate(segs):
-            for m in ROLE_LABEL.finditer(s.text):
+            for m in self.role_label.finditer(s.text):
                 lab = _norm_label(m)
                 if lab is None:
                     continue
@@ -393,7 +457,7 @@ class PeopleFinder:
             label, an age or a date of birth, or a title right beside it."""
             after = text[b:b + 40]
             before = text[max(0, a - 30):a]
-            return bool(AGE_AFTER.match(after) or ROLE_LABEL.search(before[-12:] + " " + after[:14])
+            return bool(AGE_AFTER.match(after) or self.role_label.search(before[-12:] + " " + after[:14])
                         or re.search(r"\b(?:victim|complainant|suspect|witness|IP|S\d|W\d)\W*$", before, re.I))
 
         for m in FULL_CAPS.finditer(text):
@@ -460,7 +524,7 @@ class PeopleFinder:
                 if not free(a, b):
                     continue
                 owner = self._owner_before(i, text, m.start())
-                lab_m = ROLE_LABEL.fullmatch(nick) or (re.fullmatch(r"IP|V", nick) and nick)
+                lab_m = self.role_label.fullmatch(nick) or (re.fullmatch(r"IP|V", nick) and nick)
                 if lab_m:
                     # "referred to as IP": a role label for the person just named, not a nickname
                     if owner is not None:
@@ -478,7 +542,7 @@ class PeopleFinder:
                 taken.append((a, b))
                 p.mentions.append(Mention(i, s.start + a, s.start + b, text[a:b], "nick"))
                 if rx is LABEL_QUOTED:
-                    lm = ROLE_LABEL.match(text, m.start())
+                    lm = self.role_label.match(text, m.start())
                     lab = _norm_label(lm) if lm else None
                     if lab and (lab[0] not in self.by_label or self.by_label[lab[0]] is p
                                 or not (self.by_label[lab[0]].surname or self.by_label[lab[0]].first)):
@@ -534,9 +598,9 @@ class PeopleFinder:
         before = text[max(0, a - 24 - 12 * gap_words):a]
         after = text[b:b + 24]
         for chunk, at_end in ((before, True), (after, False)):
-            for m in ROLE_LABEL.finditer(chunk):
+            for m in self.role_label.finditer(chunk):
                 gap = chunk[m.end():] if at_end else chunk[: m.start()]
-                g = gap.strip(" :-\u2013(),\"'")
+                g = gap.strip(" :-\u2013(),\"'|")
                 if any(ch.isdigit() for ch in g):
                     continue  # "(13) V3 CROFT": the label belongs to the next person
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
