@@ -1,25 +1,29 @@
 """Possible victim-blaming language.
 
-Two signals, explained in every suggestion:
-- families of wording (``models/lexicons/victim_blaming.json``: consent and choice, risk put on
-  the child, character and credibility, sex-work terms, relationship terms for an adult abuser,
-  minimising), each with why it is a concern and the wording guidance recommends instead;
-- a semantic classifier over sentence embeddings (``models/victim_blaming_classifier.json``,
-  trained by ``models/train_victim_blaming.py``) that scores how blaming each found clause
-  reads, so the most clearly blaming wording comes first in the reviewer's queue.
+Each blaming phrase is its own suggestion, with its own quote (the clause, or the sentence when
+it holds only that phrase), concern and alternative. Two signals, explained in every suggestion:
+- the lexicon (``models/lexicons/victim_blaming.json``, read by ``assistant.nlp.vb_lexicon``):
+  entries built from published language guidance, each a family of wording with its sources,
+  why it is a concern, the wording recommended instead, and the contexts where it is fine;
+- a classifier that reads only the clauses the lexicon found (never every sentence: speed) and
+  ranks them: the fine-tuned MiniLM clause classifier when it loads
+  (``assistant.nlp.clause_model``), otherwise the logistic regression over sentence embeddings
+  (``models/victim_blaming_classifier.json``, trained by ``models/train_victim_blaming.py``).
 
-Not a finding: the child's own words in quotation marks, "a child cannot consent in law",
-statute titles, consent to an interview or a medical, a reviewer criticising earlier wording.
+Not a finding: the child's own words in quotation marks, the law ("a child cannot consent in
+law", statute titles), consent to an interview or a medical, text that discusses such language
+(a review, inquiry or supervisor criticising it, training material, guidance tables,
+statistics about cautions), the suspect's own account or acts ("he told her she had agreed").
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -27,11 +31,11 @@ from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import inside, quoted_spans
-from assistant.nlp.gate import anchors as _anchors
 from assistant.nlp.gate import prefixes as _prefixes
-from assistant.nlp.lexicon import LEXICON_DIR, load_lexicon
+from assistant.nlp.lexicon import LEXICON_DIR
 from assistant.nlp.people import find_people
-from assistant.types import Segment, Suggestion
+from assistant.nlp.vb_lexicon import Entry, load_vb_lexicon
+from assistant.types import Citation, Segment, Suggestion
 
 CLASSIFIER_PATH = LEXICON_DIR.parent / "victim_blaming_classifier.json"
 
@@ -41,42 +45,72 @@ _SUSPECT_SUBJECT = re.compile(
     r"admitted|admits|maintained|insisted|alleged|explained|told\s+(?:officers|police)))\b",
     re.I,
 )
-# Families that describe a person: "S1 is manipulative" is about the suspect, not blame.
+# The suspect's account or acts, before the wording in the same sentence: "S1 stated she was
+# a willing participant", "he told her she had agreed", "in interview S2 said ...".
+_SUSPECT_SAYS = re.compile(
+    r"\b(?P<who>\w+)\s+(?:\w+\s+){0,2}(?:claim\w*|stat(?:ed|es)|sa(?:id|ys)|told\s+(?:her|him|them|"
+    r"officers|police|the\s+\w+)|insist\w*|maintain\w*|alleg\w*|assert\w*|suggest\w*|"
+    r"conten\w+|convinc\w+|persuad\w+|made\s+her\s+(?:believe|think)|assured|"
+    r"describ\w+\s+(?:her|IP\d?|the\s+girl)\s+as)\b",
+    re.I,
+)
+_SUSPECT_ACCOUNT = re.compile(
+    r"\bin\s+(?:his|their|the\s+suspect'?s?)\s+(?:interview|account|prepared\s+statement)\b|"
+    r"\b(?:his|S\d'?s?)\s+(?:account|version|defence|prepared\s+statement)\b|"
+    r"\binterview(?:ed)?\s*[-:\u2013]",
+    re.I,
+)
+_SUSPECT_WORDS = {"suspect", "suspects", "accused", "man", "male", "driver", "defendant"}
+# Quotation marks OCR scatters through scanned text: read as spaces when matching wording (the
+# offsets stay those of the page), so a stray mark does not split a phrase.
+_OCR_MARKS = str.maketrans({"\u201c": " ", "\u201d": " ", "\u2018": " ", '"': " ", "`": " ",
+                            **{c: a for a, cs in {"a": "àáâä", "e": "èéêë", "i": "ìíîï", "o": "òóôö",
+                                                  "u": "ùúûü", "c": "ç", "n": "ñ"}.items()
+                               for c in cs}})
+_CLOSERS = "\u201d"
+_OPENERS = "\u201c"
+# The child's own account reported without quotation marks ("Pt states ...", "she said ...")
+# is not exempt: records do say "IP states consensual sex with boyfriend (26)".
 _PERSONAL_FAMILIES = {"character_credibility", "consent_choice", "risk_on_child"}
-_WEAK_FAMILY_PATTERNS = {  # patterns that need more context before they count
-    "\\bmutual", "\\b(?:a|the|as\\s+a)\\s+couple", "\\b(?:embellish", "\\bbanter\\b",
-    "\\b(?:sexual\\s+)?experiment", "\\bflirt\\w*\\b", "\\b(?:unruly|feral",
-}
+# Clause breaks: each blaming phrase in its own clause is its own finding.
+_CLAUSE_BREAK = re.compile(
+    r";\s+|:\s+(?=\S)|\s+[-\u2013\u2014]\s+|\s+\|\s+|\.\s+(?=[A-Z])"
+    r"|,\s+(?:and|but|so|as|although|though|because|which|who|while|whereas|or|yet|however)\s+"
+    r"|,\s+(?=[a-z])|\s+(?:but|whereas|however)\s+"
+)
+_STRONG_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|\|\s|[.!?]\s+\S|:\s")
+# A clause with its own subject: ", and she ...", "but the girls ...".
+_NEW_CLAUSE = re.compile(
+    r"(?:,\s*|\s)(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
+    r"the\s+\w+|(?-i:[A-Z][a-z]+))\b", re.I)
+_MIN_CLAUSE = 12  # a shorter piece joins its neighbour
+_SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
+_MIN_QUOTE_TOKENS = 5  # a clause quote is widened to its neighbours up to this length
 
 
 @dataclass
-class _Family:
-    key: str
-    label: str
-    concern: str
-    instead: str
-    guidance: list[str]
-    patterns: list[tuple[str, re.Pattern[str]]]
-    anchors: list[frozenset[str] | None]  # per pattern: word prefixes one of which must occur
+class _Hit:
+    entry: Entry
+    start: int  # in the segment's text
+    end: int
+    pattern: str
 
 
-@lru_cache(maxsize=1)
-def _families() -> tuple[list[_Family], re.Pattern[str], dict[str, str]]:
-    lex = load_lexicon("victim_blaming")
-    fams = [
-        _Family(
-            key=k,
-            label=v["label"],
-            concern=v["concern"],
-            instead=v["instead"],
-            guidance=v["guidance"],
-            patterns=[(p, re.compile(p, re.I)) for p in v["patterns"]],
-            anchors=[_anchors(p) for p in v["patterns"]],
-        )
-        for k, v in lex["families"].items()
-    ]
-    exclude = re.compile("|".join(lex["exclude"]), re.I)
-    return fams, exclude, lex["guidance"]
+@dataclass
+class _Finding:
+    seg_index: int
+    clause: tuple[int, int]
+    hits: list[_Hit] = field(default_factory=list)
+    score: float = 0.0
+    p: float | None = None
+    how: str = ""
+    page_span: tuple[int, int] | None = None  # a finding joined over two segments
+    joined: _Finding | None = None
+
+    @property
+    def best(self) -> _Hit:
+        # A strong entry over a weak one; then the longer phrase.
+        return max(self.hits, key=lambda h: (not h.entry.weak, h.end - h.start, -h.start))
 
 
 @dataclass
@@ -89,6 +123,7 @@ class _Classifier:
 
 @lru_cache(maxsize=1)
 def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
+    """The logistic-regression fallback over MiniLM sentence embeddings."""
     if not path.exists():
         return None
     d = json.loads(path.read_text())
@@ -97,126 +132,320 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Clause spans of a sentence (the classifier reads clauses: blame is often one clause)."""
+    """Clause spans of a sentence (blame is often one clause of a longer sentence)."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in re.finditer(r";\s+|,\s+(?:and|but|so|as|although|though|because|which|who)\s+|\s+\|\s+"
-                         r"|,\s+(?=[a-z])|\s+-\s+", text):
-        if m.start() - pos >= 12:
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() - pos >= _MIN_CLAUSE:
             spans.append((pos, m.start()))
             pos = m.end()
-    spans.append((pos, len(text)))
-    return [(a, b) for a, b in spans if b - a >= 8]
+    if spans and len(text) - pos < _MIN_CLAUSE:
+        spans[-1] = (spans[-1][0], len(text))
+    else:
+        spans.append((pos, len(text)))
+    return spans
+
+
+def _closed_later(text: str, a: int, b: int) -> bool:
+    """True when [a, b) lies inside a quotation whose opening mark is not in this segment (a
+    quote broken over table rows): the first curly mark after it closes, and none opens
+    before it."""
+    nxt = next((c for c in text[b:] if c in _CLOSERS or c in _OPENERS or c == '"'), "")
+    return nxt in _CLOSERS and nxt != "" and not any(c in _OPENERS for c in text[:a])
+
+
+def _not_a_subject(matched: str, suspects: set[str]) -> bool:
+    """True when wording written as "<Name> is/was ..." starts with a capitalised word that is
+    no child's name: a verb opening the sentence ("Denies ...", "Says ..."), or a suspect's
+    name."""
+    first = matched.split()[0] if matched.split() else ""
+    if not first[:1].isupper() or first.isupper():
+        return False
+    w = first.lower()
+    return w in suspects or w in _SPEECH_VERBS or (w.endswith(("ies", "ed")) and w not in _NAMES_OK)
+
+
+_SPEECH_VERBS = {"says", "said", "states", "stated", "claims", "claimed", "told", "tells", "reports",
+                 "believes", "thinks", "feels", "notes", "noted", "adds", "added"}
+_NAMES_OK = {"ed", "fred", "ted", "jed", "ned"}
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) without surrounding spaces and trailing punctuation."""
+    while a < b and (text[a].isspace() or text[a] in ",;:-|"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:-|"):
+        b -= 1
+    return a, b
 
 
 class VictimBlamingDetector(Detector):
     name = "victim_blaming_language"
-    version = "0.3.0"
+    version = "0.4.0"
     type = "victim_blaming_language"
 
     def warm_up(self) -> None:
-        _families()
+        load_vb_lexicon()
         load_classifier()
 
-    def detect(self, ctx: CaseContext) -> list[Suggestion]:
-        fams, exclude, guidance = _families()
-        suspects = {t for p in find_people(ctx) if p.role == "suspect" for t in p.key_terms()}
-        hits: dict[int, dict[str, Any]] = {}
-        for i, seg in enumerate(ctx.segments):
-            text = seg.text
-            if len(text) < 8:
-                continue
-            if exclude.search(text):
-                continue
-            qs = quoted_spans(text)
-            pre = _prefixes(text)
-            for fam in fams:
-                for (src, rx), anchor in zip(fam.patterns, fam.anchors, strict=True):
-                    if anchor is not None and not (anchor & pre):
+    # --- finding the wording ----------------------------------------------------------------
+
+    def candidates(self, text: str, suspects: set[str] | None = None) -> list[_Hit]:
+        """Every blaming phrase of one sentence that is not excused by its context."""
+        lex = load_vb_lexicon()
+        if len(text) < 8 or lex.law.search(text) or lex.discussion.search(text):
+            return []
+        qs = quoted_spans(text)
+        norm = text.translate(_OCR_MARKS)
+        pre = _prefixes(norm)
+        hits: list[_Hit] = []
+        for entry in lex.entries:
+            for src, rx, gate in entry.patterns:
+                if gate is not None and not (gate & pre):
+                    continue
+                for m in rx.finditer(norm):
+                    a, b = m.start(), m.end()
+                    if b - a < 3 or inside(qs, a, b) or _closed_later(text, a, b):
                         continue
-                    m = rx.search(text)
-                    if m is None or inside(qs, m.start(), m.end()):
+                    if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                         continue
-                    if fam.key in _PERSONAL_FAMILIES and self._about_suspect(
-                            text, m.start(), m.end(), suspects):
+                    if self._suspects_words(norm, a, suspects or set()):
                         continue
-                    weak = any(src.startswith(w) for w in _WEAK_FAMILY_PATTERNS)
-                    score = 0.62 if weak else 0.8
-                    prev = hits.get(i)
-                    if prev is None or score > prev["score"]:
-                        hits[i] = {"family": fam, "match": (m.start(), m.end()), "pattern": src,
-                                   "score": score, "how": "pattern"}
-                    break
-        self._rank(ctx, hits)
-        out = []
-        for i, h in sorted(hits.items()):
-            out.append(self._suggest(ctx, ctx.segments[i], h, guidance))
-        return out
+                    if entry.family in _PERSONAL_FAMILIES and self._about_suspect(
+                            norm, a, b, suspects or set()):
+                        continue
+                    hits.append(_Hit(entry, a, b, src))
+        return hits
 
     @staticmethod
-    def _about_suspect(text: str, a: int, b: int, suspects: set[str], head: bool = False) -> bool:
-        """True when the wording describes a suspect, not the child ("S1 is manipulative").
-        ``head``: [a, b) is a whole clause, whose first words are its subject."""
+    def _suspects_words(text: str, a: int, suspects: set[str]) -> bool:
+        """True when the wording is the suspect's account or act ("S1 said she agreed",
+        "he told her she had agreed", "in interview S2 said ...")."""
+        before = text[max(0, a - 90):a]
+        cut = max(before.rfind(";"), before.rfind(". "))
+        before = before[cut + 1:]
+        if _SUSPECT_ACCOUNT.search(before):
+            return True
+        for m in _SUSPECT_SAYS.finditer(before):
+            who = m.group("who")
+            if re.fullmatch(r"S\d{1,2}|SUSP\d{1,2}", who, re.I) or who.lower() in _SUSPECT_WORDS \
+                    or who.lower() in suspects:
+                return True
+        return False
+
+    @staticmethod
+    def _about_suspect(text: str, a: int, b: int, suspects: set[str]) -> bool:
+        """True when the wording describes a suspect, not the child ("S1 is manipulative")."""
         lo = max(0, a - 60)
         window = text[lo:a]
-        # the clause's subject: after the last clause break before the match
         cut = max(window.rfind(";"), window.rfind(". "), window.rfind(", "))
         subj = window[cut + 1:] if cut != -1 else window
-        if head:
-            subj += " " + " ".join(text[a:b].split()[:4])
+        subj += " " + " ".join(text[a:b].split()[:1])
         if _SUSPECT_SUBJECT.search(subj):
-            return not re.search(r"\b(?:she|her|IP\d?|girl|boy|child|victim|complainant)\b", subj, re.I)
+            return not re.search(r"\b(?:she|her|IP\d?|V\d|girls?|boys?|child|victim|complainant|lady|"
+                                 r"young\s+(?:person|woman|man|people)|daughter)\b", subj, re.I)
         words = set(tokens(subj))
         return bool(words & suspects) and not (words & {"she", "her", "ip", "girl", "child", "victim"})
 
-    def _rank(self, ctx: CaseContext, hits: dict[int, dict[str, Any]]) -> None:
-        """Score each wording found with the semantic classifier: how blaming its clause reads.
+    def detect(self, ctx: CaseContext) -> list[Suggestion]:
+        suspects = {t for p in find_people(ctx) if p.role == "suspect" for t in p.key_terms()}
+        findings: list[_Finding] = []
+        for i, seg in enumerate(ctx.segments):
+            hits = self.candidates(seg.text, suspects)
+            if hits:
+                findings.extend(self._group(i, seg.text, hits))
+        findings = self._join_wrapped(ctx, findings)
+        self._rank(ctx, findings)
+        lex = load_vb_lexicon()
+        per_seg: dict[int, int] = {}
+        for f in findings:
+            per_seg[f.seg_index] = per_seg.get(f.seg_index, 0) + 1
+        return [self._suggest(ctx, ctx.segments[f.seg_index], f, per_seg[f.seg_index] == 1,
+                              lex.guidance) for f in findings]
 
-        The classifier ranks; it does not add findings of its own (measured: flagging clauses no
-        wording family matched added more false alarms than findings on authors it had not read,
-        on the held-out split and the development set)."""
-        clf = load_classifier()
-        if clf is None or not hits:
+    @staticmethod
+    def _group(i: int, text: str, hits: list[_Hit]) -> list[_Finding]:
+        """One finding per separate blaming phrase. Phrases that overlap, or share a clause, are
+        one; a clause break splits phrases of different families ("... is sexually experienced,
+        and has been selling herself ..."), a strong break (";", " - ", a new sentence) splits
+        any two. Phrases of one family joined by "and" or a comma are one finding ("a history of
+        lying and attention seeking")."""
+        spans = clauses(text)
+
+        def clause_of(pos: int) -> tuple[int, int]:
+            return next(((a, b) for a, b in spans if a <= pos < b), (0, len(text)))
+
+        out: list[_Finding] = []
+        cur: _Finding | None = None
+        for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+            if cur is not None:
+                last_end = max(x.end for x in cur.hits)
+                gap = text[last_end:h.start] if h.start > last_end else ""
+                same = any(x.entry.family == h.entry.family for x in cur.hits)
+                if h.start < last_end or h.entry.weak or all(x.entry.weak for x in cur.hits) \
+                        or not (_STRONG_BREAK.search(gap) or (not same and _NEW_CLAUSE.search(gap))):
+                    cur.hits.append(h)
+                    cur.clause = (cur.clause[0], max(cur.clause[1], clause_of(h.start)[1]))
+                    continue
+            cur = _Finding(i, clause_of(h.start), [h])
+            out.append(cur)
+        for f in out:
+            f.score = 0.62 if all(h.entry.weak for h in f.hits) else 0.8
+            f.how = "matched the wording family"
+        return out
+
+    @staticmethod
+    def _join_wrapped(ctx: CaseContext, findings: list[_Finding]) -> list[_Finding]:
+        """A phrase broken over two segments (a table cell wrapped onto the next line, a
+        sentence cut by the segmenter) is one finding: join the last finding of a segment with
+        the first of the next one when nothing but a short gap lies between them."""
+        out: list[_Finding] = []
+        for f in findings:
+            prev = out[-1] if out else None
+            if prev is not None and f.seg_index == prev.seg_index + 1 and prev.page_span is None:
+                s1, s2 = ctx.segments[prev.seg_index], ctx.segments[f.seg_index]
+                tail = s1.text[max(x.end for x in prev.hits):].strip()
+                head = s2.text[:min(x.start for x in f.hits)]
+                if (s1.document, s1.page) == (s2.document, s2.page) and s2.start - s1.end < 40 \
+                        and len(tokens(tail)) + len(tokens(head)) <= 8 \
+                        and not re.search(r"[.!?][\"'\u201d\u2019)]*$", tail.split("|")[0].strip()):
+                    prev.page_span = (s1.start + prev.clause[0], s2.start + f.clause[1])
+                    prev.joined = f  # its hits' offsets are in the next segment
+                    continue
+            out.append(f)
+        return out
+
+    # --- ranking ----------------------------------------------------------------------------
+
+    def _rank(self, ctx: CaseContext, findings: list[_Finding]) -> None:
+        """Score each clause found with a classifier: how blaming it reads.
+
+        The classifier ranks; it does not add findings of its own (measured: flagging clauses
+        no wording family matched added more false alarms than findings on unseen authors)."""
+        if not findings:
             return
-        items = []
-        for i, h in hits.items():
-            text = ctx.segments[i].text
-            a, b = h["match"]
-            span = next(((ca, cb) for ca, cb in clauses(text) if ca <= a < cb), (0, len(text)))
-            items.append((i, text[span[0]:max(span[1], b)]))
-        try:
-            from assistant.index.embed import get_embedder
-
-            vecs = get_embedder().encode([t for _, t in items])
-        except Exception:  # no embedder: keep the wording-family scores
+        texts = []
+        for f in findings:
+            seg = ctx.segments[f.seg_index]
+            if f.page_span is not None:
+                piece = ctx.page_text(seg.document, seg.page)[f.page_span[0]:f.page_span[1]]
+            else:
+                piece = seg.text[f.clause[0]:f.clause[1]]
+            texts.append(" ".join(piece.split()))
+        probs, version = _classify(texts)
+        if probs is None:
             return
-        probs = 1.0 / (1.0 + np.exp(-(vecs @ clf.w + clf.b)))
-        for (i, _), p in zip(items, probs, strict=True):
-            h = hits[i]
-            h["p"] = float(p)
-            h["score"] = float(h["score"] - 0.1 + 0.2 * p)
+        for f, p in zip(findings, probs, strict=True):
+            f.p = float(p)
+            f.score = float(f.score - 0.1 + 0.2 * p)
+            f.how += f"; classifier {version} reads the clause as blaming with p={p:.2f}"
 
-    def _suggest(self, ctx: CaseContext, seg: Segment, h: dict[str, Any],
+    # --- output -----------------------------------------------------------------------------
+
+    def _quote(self, ctx: CaseContext, seg: Segment, f: _Finding, alone: bool) -> Citation:
+        """The clause (or the sentence when it holds only this finding), grounded in the page."""
+        h = f.best
+        page = ctx.page_text(seg.document, seg.page)
+        if f.page_span is not None:
+            a, b = f.page_span
+            if len(tokens(page[a:b])) <= 55:
+                a, b = _strip(page, a, b)
+                return Citation(seg.document, seg.page, a, b, page[a:b])
+        if alone and len(tokens(seg.text)) <= _SINGLE_MAX_TOKENS:
+            return cite_segment(ctx, seg, (seg.start + h.start, seg.start + h.end), extend_short=False)
+        text = seg.text
+        spans = clauses(text)
+        k = next((j for j, sp in enumerate(spans) if sp[0] == f.clause[0]), 0)
+        a, b = f.clause
+        # Widen a very short clause with its neighbours (the subject is usually before it).
+        lo, hi = k, k
+        while len(tokens(text[a:b])) < _MIN_QUOTE_TOKENS and (lo > 0 or hi < len(spans) - 1):
+            if lo > 0:
+                lo -= 1
+                a = spans[lo][0]
+            elif hi < len(spans) - 1:
+                hi += 1
+                b = spans[hi][1]
+        a, b = min(a, h.start), max(b, h.end)
+        a, b = _strip(text, a, b)
+        start, end = seg.start + a, seg.start + b
+        if len(tokens(page[start:end])) > 55:
+            return cite_segment(ctx, seg, (seg.start + h.start, seg.start + h.end), extend_short=False)
+        return Citation(seg.document, seg.page, start, end, page[start:end])
+
+    def _suggest(self, ctx: CaseContext, seg: Segment, f: _Finding, alone: bool,
                  guidance: dict[str, str]) -> Suggestion:
-        fam: _Family = h["family"]
-        a, b = h["match"]
-        cite = cite_segment(ctx, seg, (seg.start + a, seg.start + b), extend_short=False)
-        phrase = " ".join(seg.text[a:b].split())
-        sources = "; ".join(guidance[g] for g in fam.guidance)
-        how = "matched the wording family" + (
-            f"; semantic classifier reads the clause as blaming with p={h['p']:.2f}" if "p" in h else "")
+        h = f.best
+        e = h.entry
+        cite = self._quote(ctx, seg, f, alone)
+        phrase = " ".join(seg.text[h.start:h.end].split())
+        sources = "; ".join(guidance[g] for g in e.sources if g in guidance)
         rationale = (
-            f"\"{phrase}\" - {fam.label.lower()}. {fam.concern} "
-            f"Guidance recommends instead: {fam.instead} (Guidance: {sources}.)"
+            f"\"{phrase}\" - {e.label.lower()}. {e.concern} "
+            f"Guidance recommends instead: {e.instead} (Guidance: {sources}.)"
         )
+        joined = f.joined.hits if f.joined is not None else []
+        others = sorted({x.entry.name for x in [*f.hits, *joined]} - {e.name})
+        key = json.dumps([self.type, seg.document, seg.page, cite.quote, seg.start + h.start, phrase])
         return Suggestion(
+            id="s-" + hashlib.sha256(key.encode()).hexdigest()[:16],
             type="victim_blaming_language",
-            title=f"{fam.label}: \"{phrase[:80]}\"",
+            title=f"{e.label}: \"{phrase[:80]}\"",
             rationale=rationale,
-            confidence=clamp(h["score"]),
+            confidence=clamp(f.score),
             citations=[cite],
             detector=self.name,
-            detector_version=self.version,
-            explanation={"family": fam.key, "how": how, "pattern": h.get("pattern"),
-                         "classifier_p": h.get("p")},
+            detector_version=f"{self.version}+{_classifier_version()}",
+            explanation={"family": e.family, "entry": e.name, "also_matched": others,
+                         "how": f.how, "pattern": h.pattern, "classifier_p": f.p,
+                         "classifier": _classifier_version()},
         )
+
+
+# --- classifiers --------------------------------------------------------------------------------
+
+_CLAUSE_MODEL: list[object] = []  # [model] once loaded, [None] when it failed
+
+
+def _clause_model() -> object | None:
+    """The fine-tuned MiniLM clause classifier, or None when it is not there or fails to load."""
+    if not _CLAUSE_MODEL:
+        try:
+            from assistant.nlp.clause_model import (  # type: ignore[import-not-found,unused-ignore]
+                load_clause_classifier,
+            )
+
+            _CLAUSE_MODEL.append(load_clause_classifier("victim_blaming"))
+        except Exception:  # noqa: BLE001 - absent or broken: fall back to the regression
+            _CLAUSE_MODEL.append(None)
+    return _CLAUSE_MODEL[0]
+
+
+def _classifier_version() -> str:
+    m = _clause_model()
+    if m is not None:
+        return f"clause-minilm:{getattr(m, 'version', '?')}"
+    c = load_classifier()
+    return f"lr:{c.version}" if c is not None else "none"
+
+
+def _classify(texts: list[str]) -> tuple[list[float] | None, str]:
+    """P(blaming) for each clause, and the classifier's version; (None, ...) when none runs."""
+    m = _clause_model()
+    if m is not None:
+        try:
+            probs = [float(p) for p in m.predict(texts)]  # type: ignore[attr-defined]
+            return probs, _classifier_version()
+        except Exception:  # noqa: BLE001 - a failing model must not stop the review
+            pass
+    clf = load_classifier()
+    if clf is None:
+        return None, "none"
+    try:
+        from assistant.index.embed import get_embedder
+
+        vecs = get_embedder().encode(texts)
+    except Exception:  # noqa: BLE001 - no embedder: keep the wording-family scores
+        return None, "none"
+    probs_arr = 1.0 / (1.0 + np.exp(-(vecs @ clf.w + clf.b)))
+    return [float(p) for p in probs_arr], f"lr:{clf.version}"

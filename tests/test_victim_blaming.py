@@ -1,0 +1,108 @@
+"""The victim-blaming lexicon and detector: every entry's examples and counter-examples, one
+suggestion per blaming phrase, and text that discusses such language rather than uses it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.detectors.victim_blaming import VictimBlamingDetector
+from assistant.nlp.lexicon import load_lexicon
+from assistant.nlp.vb_lexicon import load_vb_lexicon
+from tests.detector_helpers import assert_grounded, make_ctx
+
+LEX = load_lexicon("victim_blaming")
+ENTRIES = LEX["entries"]
+REQUIRED = ("name", "family", "patterns", "examples", "counter_examples", "source", "concern",
+            "instead", "fine_contexts")
+
+
+def test_lexicon_shape() -> None:
+    assert len(ENTRIES) >= 150
+    names = [e["name"] for e in ENTRIES]
+    assert len(names) == len(set(names)), "entry names are unique"
+    for e in ENTRIES:
+        for key in REQUIRED:
+            assert key in e, (e.get("name"), key)
+        assert e["patterns"] and e["examples"] and e["counter_examples"], e["name"]
+        assert e["family"] in LEX["families"], e["name"]
+        assert all(s in LEX["guidance"] for s in e["source"]), e["name"]
+        assert e["concern"].strip() and e["instead"].strip(), e["name"]
+        for p in [*e["patterns"], *e["fine_contexts"]]:
+            re.compile(p, re.I)
+    for p in [*LEX["not_findings"]["law"], *LEX["not_findings"]["discussion"]]:
+        re.compile(p, re.I)
+
+
+@pytest.mark.parametrize("entry", load_vb_lexicon().entries, ids=lambda e: e.name)
+def test_entry_examples(entry) -> None:  # type: ignore[no-untyped-def]
+    det = VictimBlamingDetector()
+    for text in entry.examples:
+        assert any(h.entry.name == entry.name for h in det.candidates(text)), (entry.name, text)
+    for text in entry.counter_examples:
+        assert not any(h.entry.name == entry.name for h in det.candidates(text)), (entry.name, text)
+
+
+def _detect(text: str):  # type: ignore[no-untyped-def]
+    ctx = make_ctx({"log.txt": f"Entry 4. {text}\n"})
+    out = VictimBlamingDetector().detect(ctx)
+    assert_grounded(ctx, out)
+    return out
+
+
+TWO_PHRASES = [
+    # one sentence, two separate blaming phrases: two suggestions, each quoting its own clause
+    ("Kerry is promiscuous; she is also selling herself for cannabis at the flat.",
+     ("promiscuous", "selling herself")),
+    ("The girl is sexually experienced - she chose to go back to the house on Friday.",
+     ("sexually experienced", "chose to go back")),
+    ("She is attention seeking, but the girls went to the flat of their own accord.",
+     ("attention seeking", "own accord")),
+]
+
+
+@pytest.mark.parametrize(("text", "phrases"), TWO_PHRASES)
+def test_one_suggestion_per_phrase(text: str, phrases: tuple[str, str]) -> None:
+    out = _detect(text)
+    assert len(out) == 2, [s.citations[0].quote for s in out]
+    quotes = [s.citations[0].quote.lower() for s in out]
+    for ph in phrases:
+        assert sum(ph in q for q in quotes) == 1, (ph, quotes)
+    assert len({s.id for s in out}) == 2
+    assert len({s.rationale for s in out}) == 2
+
+
+def test_one_family_joined_by_and_is_one_finding() -> None:
+    out = _detect("Tia has a history of making things up and is attention seeking.")
+    assert len(out) == 1
+
+
+def test_ids_are_stable() -> None:
+    text = "Kerry is promiscuous; she is also selling herself for cannabis at the flat."
+    assert [s.id for s in _detect(text)] == [s.id for s in _detect(text)]
+
+
+NOT_FINDINGS = [
+    # discussion of such language, not use of it
+    "The review found that officers described the girls as making lifestyle choices.",
+    "Instead of 'putting herself at risk', record that adults are exploiting the child.",
+    "Training for response officers covered myths such as 'she is promiscuous' or 'she consented'.",
+    "In 2009 four girls under 18 were cautioned for loitering or soliciting for prostitution.",
+    "The DS's note calls her a 'willing participant', which is victim-blaming language.",
+    "Children as young as 12 were regarded as prostitutes rather than victims.",
+    # the child's own words
+    'She said "I went with him because I wanted to, he is my boyfriend".',
+    # the suspect's account and acts
+    "S1 stated in interview that she was a willing participant and had consented.",
+    "He told her she had agreed to it and that nobody would believe her.",
+    "S2 gave her vodka and cannabis before taking her to the flat.",
+    # the law and procedure
+    "She consented to a forensic medical examination and to the download of her phone.",
+    "A child of 14 cannot consent in law.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FINDINGS)
+def test_not_findings(text: str) -> None:
+    assert _detect(text) == [], text
