@@ -80,7 +80,7 @@ def test_person_list_codes_give_roles() -> None:
         )
     })
     mort = next(p for p in people if p.surname == "MORTLAKE")
-    assert "S2" in mort.labels and mort.role == "suspect"
+    assert "SUB2" in mort.labels and mort.role == "suspect"
 
 
 def test_merged_people_add_role_votes() -> None:

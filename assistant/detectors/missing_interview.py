@@ -265,7 +265,7 @@ class MissingInterviewDetector(Detector):
             tied = any(TIED.search(t[max(0, m.start - segs[m.seg].start - 60):
                                      m.end - segs[m.seg].start + 90])
                        for m, t in texts if m.how not in ("pronoun", "generic"))
-            named_witness = any(lab.startswith("W") for lab in p.labels) or any(
+            named_witness = any(p.label_roles.get(lab) == "witness" for lab in p.labels) or any(
                 re.search(r"\bwitness", t[max(0, m.start - segs[m.seg].start - 40):
                                              m.end - segs[m.seg].start + 40], re.I)
                 for m, t in texts if m.how not in ("pronoun", "generic"))

@@ -60,14 +60,21 @@ _IDENTIFY_SUSPECT = re.compile(
 # A sentence that refers back to the one before it.
 _ANAPHORA = re.compile(
     r"^\W*(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\s*[:\-]?\s*)?(?:update\w*|result\w*|outcome|status|response|"
-    r"comment|note|it|this|these|that|they|the\s+(?:request|footage|recording|handset|phone|device|records?|"
+    r"comment|note|it|this|these|that|they|she|he|the\s+(?:request|footage|recording|handset|phone|device|records?|"
     r"enquiry|action|application|warrant|search|download|samples?|results?|report))\b"
     r"|\b(?:them|it)\s*\.?\s*$",
     re.I,
 )
 _GENERIC_KINDS = {"suspect", "witness"}
-_GENERIC_TRIGGER = re.compile(r"(?:identify|identification|trace|traced|locate|unidentified)$", re.I)
+_GENERIC_TRIGGER = re.compile(r"\b(?:identif\w*|trace[ds]?|locate[ds]?|unidentified|untraced)$", re.I)
 MAX_CITES = 10
+# Lines of one kind in one case: at most this many, each after the first a little less certain.
+MAX_LINES = 3
+LINE_PENALTY = 0.12
+# A term found in more segments than this is too common to say two mentions are one object.
+RARE_TERM = 3
+# Two mentions that share two words this rare in the case are about one object ("bus station").
+RARE_WORD = 4
 _RANK = {"not_done": 0, "pending": 1, "done": 2, "done_weak": 3, "mention": 4}
 
 
@@ -173,6 +180,93 @@ def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
+def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
+    """Group the open mentions of one kind into lines of inquiry about one object each.
+
+    Two mentions are one line when they share a distinctive term that is rare in the case
+    (an exhibit, a phone number, a registration, a quoted nickname, a proper name found in at
+    most RARE_TERM segments), or when they sit in the same or the next segment (a row and its
+    status, a sentence and the one that carries it on)."""
+    if len(opens) <= 1:
+        return [opens] if opens else []
+    terms = [m.distinct | _link_terms(ctx.segments[m.seg].text) for m in opens]
+    df: dict[str, int] = {}
+    for seg in {m.seg for m in opens}:
+        for t in _distinct_terms(ctx.segments[seg].text) | _link_terms(ctx.segments[seg].text):
+            df[t] = df.get(t, 0) + 1
+    parent = list(range(len(opens)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_term: dict[str, int] = {}
+    for k in range(len(opens)):
+        for t in terms[k]:
+            if (df.get(t, 0) > RARE_TERM and not any(ch.isdigit() for ch in t)) or t.lower() in _STOP:
+                continue
+            if t in by_term:
+                parent[find(k)] = find(by_term[t])
+            else:
+                by_term[t] = k
+    word_df = _word_df(ctx)
+    rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
+    for k, m in enumerate(opens):
+        for j in range(k):
+            o = opens[j]
+            a, b = ctx.segments[o.seg], ctx.segments[m.seg]
+            if (abs(m.seg - o.seg) <= 1 and (a.document, a.page) == (b.document, b.page)) or len(
+                    rare[k] & rare[j]) >= 2:
+                parent[find(k)] = find(j)
+    groups: dict[int, list[_Mention]] = {}
+    for k, m in enumerate(opens):
+        groups.setdefault(find(k), []).append(m)
+    return list(groups.values())
+
+
+_LINK_CODE = re.compile(r"\b[A-Z]{1,5}\d{1,3}\b")
+_LINK_CAPS = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+def _link_terms(text: str) -> set[str]:
+    """Terms that tie two mentions of one kind to one object, beyond the distinctive ones:
+    codes ("SUB3", "AP7"; not from a sentence naming three or more, which sums several lines
+    up) and capitalised words inside a sentence ("Snapchat", "Spar")."""
+    codes = {m.group(0) for m in _LINK_CODE.finditer(text)}
+    words = {m.group(0).lower() for m in _LINK_CAPS.finditer(text)
+             if m.start() > 0 and not re.search(r"[.!?:]\W*$|^\W*$", text[:m.start()])}
+    return (codes if len(codes) < 3 else set()) | words
+
+
+_OBJECT_ID = re.compile(
+    rf"{EXHIBIT.pattern}|{VRM.pattern}|{PHONE.pattern}|[\"\u201c\u2018'][A-Za-z][\w\-]{{1,20}}[\"\u201d\u2019']"
+)
+
+
+def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention]) -> bool:
+    """Is ``line`` about an object of its own: it names an exhibit, a registration, a phone
+    number or a quoted name that the leading line does not."""
+    def ids(ms: list[_Mention]) -> set[str]:
+        return {re.sub(r"\W", "", m.group(0)).lower()
+                for x in ms for m in _OBJECT_ID.finditer(ctx.segments[x.seg].text)}
+    own = ids(line)
+    return bool(own) and not (own & ids(lead))
+
+
+def _word_df(ctx: CaseContext) -> dict[str, int]:
+    """In how many segments of the case each content word occurs (cached on the context)."""
+    if "word_df" not in ctx.cache:
+        df: dict[str, int] = {}
+        for seg in ctx.segments:
+            for w in _content_words(seg.text):
+                df[w] = df.get(w, 0) + 1
+        ctx.cache["word_df"] = df
+    out: dict[str, int] = ctx.cache["word_df"]
+    return out
+
+
 def _content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if len(t) > 2 and t not in _STOP and not t.isdigit()}
 
@@ -204,7 +298,7 @@ class UnfollowedInquiryDetector(Detector):
             if prev_kinds and prev_key == key and _ANAPHORA.search(text):
                 # "The request was drafted but not sent." / "No enquiries were made to identify
                 # them.": the sentence carries on the line of inquiry of the one before it.
-                specific = [k for k in found if k[0] not in _GENERIC_KINDS or not _GENERIC_TRIGGER.match(
+                specific = [k for k in found if k[0] not in _GENERIC_KINDS or not _GENERIC_TRIGGER.search(
                     text[k[1]:k[2]])]
                 found = [(k, -1, -1) for k, _, _ in prev_kinds] + [k for k in specific
                                                                   if k[0] not in {p[0] for p in prev_kinds}]
@@ -212,12 +306,18 @@ class UnfollowedInquiryDetector(Detector):
             if found and all(k[1] < 0 for k in found):
                 prev_kinds = [(k, 0, 0) for k, _, _ in found]
             prev_key = key
+            first_new = len(out)
             for kind, a, b in found:
                 if a < 0:
                     a, b = 0, min(len(text), 1)
                 ca, cb = _clause_around(text, a, b)
                 clause = text[ca:cb]
                 st = classify(clause, rules[kind].done_rx)
+                if st.status == "done_weak" and (ca, cb) != (0, len(text)):
+                    # "seized DQ/5 on arrest but handed back to him": a later clause undoes it
+                    whole = classify(text, rules[kind].done_rx)
+                    if whole.status == "not_done":
+                        st = whole
                 if st.status == "mention" and (ca, cb) != (0, len(text)):
                     whole = classify(text, rules[kind].done_rx)
                     if whole.status not in ("done", "done_weak"):
@@ -227,8 +327,67 @@ class UnfollowedInquiryDetector(Detector):
                 else:
                     st = StatusCue(st.status, st.start + ca if st.start >= 0 else -1,
                                    st.end + ca if st.end >= 0 else -1, st.cue)
+                if st.status in ("mention", "pending"):
+                    trail = self._trailing_status(ctx, i, rules[kind].done_rx)
+                    if trail is not None and (trail.status != "pending" or st.status == "mention"):
+                        st = StatusCue(trail.status, -1, -1, trail.cue)
                 out.append(_Mention(i, kind, (a, b), st, _distinct_terms(text), _content_words(text)))
+            self._own_cues(out[first_new:], text)
         return out
+
+    @staticmethod
+    def _own_cues(ms: list[_Mention], text: str) -> None:
+        """One "not done" cue belongs to the sentence's topic, the inquiry named first before
+        it: in "AP6 (bedding from flat 6): seized under s.18, in the store, not submitted to
+        the lab" the forensic submission was not made, while the search was. The other kinds
+        of the sentence are classified again without that cue."""
+        rules = kind_rules()
+        by_cue: dict[int, list[_Mention]] = {}
+        for m in ms:
+            if m.status.status == "not_done" and m.status.start >= 0 and m.trig[0] >= 0:
+                by_cue.setdefault(m.status.start, []).append(m)
+        for cue_start, group in by_cue.items():
+            if len(group) < 2:
+                continue
+            cue_end = group[0].status.end
+            # The sentence's topic (the inquiry named first, before the cue) owns the cue:
+            # "AP3 (SUB1 handset): seized ..., handed back to him when bailed"; with none before
+            # it, the one named nearest after it.
+            before = [m for m in group if m.trig[1] <= cue_start]
+            owner = min(before or group, key=lambda m: m.trig[0])
+            blanked = text[:cue_start] + " " * (cue_end - cue_start) + text[cue_end:]
+            for m in group:
+                if m is owner:
+                    continue
+                ca, cb = _clause_around(blanked, *m.trig)
+                st = classify(blanked[ca:cb], rules[m.kind].done_rx)
+                m.status = StatusCue(st.status, st.start + ca if st.start >= 0 else -1,
+                                     st.end + ca if st.end >= 0 else -1, st.cue)
+
+    @staticmethod
+    def _trailing_status(ctx: CaseContext, i: int, done_rx: re.Pattern[str]) -> StatusCue | None:
+        """The status written after a row's description on the same line, which the
+        segmenter cut into sentences of its own: "PNC/ANPR on the Astra (AP8). Not started.
+        OPEN." The next one or two segments count when no line break comes between and they
+        raise no inquiry of their own."""
+        segs = ctx.segments
+        seg = segs[i]
+        page = ctx.page_text(seg.document, seg.page)
+        end = seg.end
+        texts: list[str] = []
+        for j in (i + 1, i + 2):
+            if j >= len(segs) or (segs[j].document, segs[j].page) != (seg.document, seg.page):
+                break
+            nxt = segs[j]
+            if "\n" in page[end:nxt.start] or len(tokens(nxt.text)) > 14 or any(
+                    k != "other" for k, _, _ in kinds_in(nxt.text)):
+                break
+            texts.append(nxt.text)
+            end = nxt.end
+        if not texts:
+            return None
+        st = classify(" ".join(texts), done_rx)
+        return st if st.status != "mention" else None
 
     # -- step 2: linking -------------------------------------------------------------------
     def _vectors(self, ctx: CaseContext, ms: list[_Mention]) -> dict[int, np.ndarray]:
@@ -305,19 +464,35 @@ class UnfollowedInquiryDetector(Detector):
                      if not ans]
             if not opens:
                 continue
-            # One suggestion per kind and case: the places that raise or leave it open are its
-            # citations (labelled sets rarely hold two unfollowed lines of one kind in one case,
-            # and a reviewer reads one line per kind faster than several fragments).
             if kind == "suspect":
                 # a named suspect not interviewed is a missing interview instead: the suspect
                 # line of inquiry is identifying and tracing them
                 opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text)]
                 if not opens:
                     continue
-            conf, why = self._confidence(ctx, kind, opens)
-            if conf is None:
+            # The open mentions of one kind are split into lines by their object (the same
+            # exhibit, phone number, registration, nickname or a rare name links them); each
+            # line is one suggestion, citing the places that raise it or leave it open. Lines
+            # after the strongest of a kind are less certain (one object can be written in
+            # ways that share no term), so they rank lower and at most MAX_LINES are kept.
+            lines = []
+            for line in _split_lines(ctx, opens):
+                conf, why = self._confidence(ctx, kind, line)
+                if conf is not None:
+                    lines.append((conf, line, why))
+            lines.sort(key=lambda t: (-t[0], t[1][0].seg))
+            if not lines:
                 continue
-            out.append(self._suggest(ctx, rules[kind], opens, conf, why))
+            # The strongest line leads and also cites the kind's other open places (a reviewer
+            # sees every place the kind is left open); another line becomes a suggestion of
+            # its own only when it is about a distinct object and plainly left undone.
+            conf, line, why = lines[0]
+            rest = [m for _, other, _ in lines[1:] for m in other]
+            out.append(self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0}))
+            extra = [t for t in lines[1:] if _distinct_line(ctx, t[1], line) and t[0] >= 0.6]
+            for rank, (conf, line, why) in enumerate(extra[: MAX_LINES - 1], start=1):
+                conf = clamp(conf - LINE_PENALTY * rank)
+                out.append(self._suggest(ctx, rules[kind], line, conf, {**why, "line_rank": rank}))
         return _drop_shadowed(out)
 
     def _confidence(

@@ -32,17 +32,19 @@ _LONG_LABEL = (
 def role_label_rx(extra: dict[str, set[str]] | None = None) -> re.Pattern[str]:
     """The role-label pattern ("IP1", "S 2", "W3", "Suspect 2"), with the codes a case's own
     person lists or legends define ("SUB1", "VIC2", "NOM 1", "C1") added by role."""
+    extra = extra or {}
+    redefined = {c for codes in extra.values() for c in codes}
     groups = []
     for g, role in (("v", "victim"), ("s", "suspect"), ("w", "witness")):
-        codes = list(_BASE_CODES[role]) + sorted((extra or {}).get(role, set()) - set(_BASE_CODES[role]),
-                                                 key=len, reverse=True)
+        own = sorted(extra.get(role, set()), key=len, reverse=True)
+        codes = own + [c for c in _BASE_CODES[role] if c not in redefined]
         groups.append(f"(?P<{g}>{'|'.join(codes)})")
     return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(groups) + r")\s?-?(?P<n>\d{1,2})\b" + _LONG_LABEL)
 
 
 ROLE_LABEL = role_label_rx()
 # A code of a person list: letters and a number ("SUB1", "VIC 2", "NOM-3", "OFF1").
-_CODE = re.compile(r"(?<![\w/'])(?P<p>[A-Z]{1,5})\s?-?(?P<n>\d{1,2})\b(?![/\d])")
+_CODE = re.compile(r"(?<![\w/'-])(?P<p>[A-Z]{1,5})\s?-?(?P<n>\d{1,2})\b(?!/|\d|-\d{3,})")
 _CODE_ROLE_WORD = re.compile(
     r"\b(?P<s>suspects?|offenders?|nominals?|subjects?\s+of\s+(?:the\s+)?(?:allegation|investigation)|"
     r"subject|accused|alleged\s+(?:offender|perpetrator)|perpetrators?)\b"
@@ -50,6 +52,10 @@ _CODE_ROLE_WORD = re.compile(
     r"|\b(?P<w>witness(?:es)?)\b",
     re.I,
 )
+# A legend line that defines a code on its own: "VIC | Victim", "NOM = nominal, not suspected".
+_LEGEND_LINE = re.compile(
+    r"^\W{0,3}(?P<p>[A-Z]{2,5})(?P<sep>\s*(?:\||=|:|\s-\s|\s\u2013\s)\s*|\s+)(?P<d>[A-Za-z].{2,80})$")
+_NOT_SUSPECTED = re.compile(r"\bnot\s+(?:a\s+|treated\s+as\s+(?:a\s+)?)?suspect(?:ed)?\b|\bnon-?suspect\b", re.I)
 # Codes that are never a person's role: ranks, forms, references, outcome codes.
 _NOT_PERSON_CODES = frozenset(
     "PC DC DS DI DCI DSI DCS SIO OIC PS SGT INSP CI MG ACT ACTION CAD OC HO REF EX EXH ST NO ID DOB CRN URN "
@@ -59,31 +65,51 @@ _NOT_PERSON_CODES = frozenset(
 
 def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     """Role codes a case defines for itself, read from its person lists, legends and headings:
-    a code beside a role word on one line ("SUB1 | Kyle DARNELL | Suspect", "VIC2 = complainant",
-    "NOM 1 (subject of allegation)"). A code needs two such lines, or one line that reads as a
-    definition ("=", ":", a table row), and one role clearly ahead of the others."""
+    a code with a role word right after it on one line ("SUB1 | Kyle DARNELL | Suspect",
+    "VIC2 = complainant", "NOM 1 (subject of allegation)", "Legend: C1/C2 complainants, SUB1-3
+    suspects"). Codes joined by "/", "-", "&", "and" or commas share the role word after the
+    last of them. A code needs two such lines, or one line that reads as a definition ("=",
+    ":", "|", aligned columns), and one role clearly ahead of the others. A base code ("S",
+    "W", "NOM") is redefined only when the file's own legend says so."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
         for line in text.split("\n"):
-            if len(line) > 160:
+            if len(line) > 200:
                 continue
-            codes = list(_CODE.finditer(line))
-            if len(codes) != 1:
-                continue  # one person per line: a list entry, not a sentence naming several
-            c = codes[0]
-            prefix = c.group("p")
-            if prefix in _NOT_PERSON_CODES or prefix in {x for v in _BASE_CODES.values() for x in v}:
+            legend = _LEGEND_LINE.match(line)
+            if legend and legend.group("p") not in _NOT_PERSON_CODES:
+                # "NOM | Nominal linked to the occurrence, not suspected": a code defined alone
+                desc = legend.group("d")
+                m = _CODE_ROLE_WORD.search(desc)
+                if _NOT_SUSPECTED.search(desc):
+                    votes[legend.group("p")]["witness"] += 2
+                elif m is not None and m.start() <= (20 if legend.group("sep").strip() else 0):
+                    g = next(g for g in ("s", "v", "w") if m.group(g))
+                    votes[legend.group("p")][{"s": "suspect", "v": "victim", "w": "witness"}[g]] += 2
                 continue
-            roles = {g for m in _CODE_ROLE_WORD.finditer(line) for g in ("s", "v", "w") if m.group(g)}
-            if len(roles) != 1:
+            codes = [c for c in _CODE.finditer(line) if c.group("p") not in _NOT_PERSON_CODES]
+            if not codes:
                 continue
-            role = {"s": "suspect", "v": "victim", "w": "witness"}[roles.pop()]
-            weight = 2 if re.search(r"[=|:\t]|\s{3,}", line) else 1
-            votes[prefix][role] += weight
+            definition = bool(re.search(r"[=|:\t]|\s{3,}|\blegend\b|\bkey\b", line, re.I))
+            run: list[re.Match[str]] = []
+            for k, c in enumerate(codes):
+                run.append(c)
+                nxt = codes[k + 1].start() if k + 1 < len(codes) else len(line)
+                between = line[c.end():nxt]
+                if k + 1 < len(codes) and re.fullmatch(r"\s*(?:[/,&+\-\u2013]|and|to|or)\s*", between, re.I):
+                    continue  # "C1/C2 complainants": the role word comes after the run
+                m = _CODE_ROLE_WORD.search(between[:60])
+                roles = {g for g in ("s", "v", "w") if m is not None and m.group(g)}
+                if len(roles) == 1 and (len(codes) == 1 or m is not None and m.start() <= 45):
+                    role = {"s": "suspect", "v": "victim", "w": "witness"}[roles.pop()]
+                    for r in run:
+                        votes[r.group("p")][role] += 2 if definition else 1
+                run = []
     out: dict[str, set[str]] = defaultdict(set)
+    base = {code: role for role, codes in _BASE_CODES.items() for code in codes}
     for prefix, cnt in votes.items():
         (role, n), *rest = cnt.most_common()
-        if n >= 2 and (not rest or n >= 3 * rest[0][1]):
+        if n >= 2 and (not rest or n >= 3 * rest[0][1]) and base.get(prefix) != role:
             out[role].add(prefix)
     return dict(out)
 
@@ -229,6 +255,7 @@ class Person:
     first: str | None = None
     nicknames: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)  # "S2", "IP1" (upper-case, no spaces)
+    label_roles: dict[str, str] = field(default_factory=dict)  # "S2" -> "suspect", "NOM1" -> "witness"
     names: Counter[str] = field(default_factory=Counter)  # display forms as printed
     mentions: list[Mention] = field(default_factory=list)
     role_votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -278,7 +305,14 @@ class Person:
         return terms
 
 
-def _norm_label(m: re.Match[str]) -> tuple[str, str] | None:
+def _norm_label(m: re.Match[str], own: frozenset[str] = frozenset()) -> tuple[str, str] | None:
+    """(label, role) of a role-label match: "IP1"/"V1"/"VIC1" -> ("IP1", "victim"). A code the
+    file defines for itself (``own``) keeps its own prefix ("NOM1" stays "NOM1"), so it never
+    collides with another code the same file uses ("WIT1")."""
+    for g, role in (("v", "victim"), ("s", "suspect"), ("w", "witness")):
+        code = m.group(g)
+        if code and code.upper() in own:
+            return f"{code.upper()}{m.group('n')}", role
     if m.group("long"):
         role = _LONG_ROLE[re.sub(r"\s+", " ", m.group("long").lower())]
         n = m.group("n2").upper()
@@ -327,6 +361,7 @@ class PeopleFinder:
         self.ner_budget = ner_budget
         self.codes = learn_role_codes([pg.text for d in ctx.documents for pg in d.pages])
         self.role_label = role_label_rx(self.codes) if self.codes else ROLE_LABEL
+        self.own_codes = frozenset(c for codes in self.codes.values() for c in codes)
         self._taken: dict[int, list[tuple[int, int]]] = {}
 
     # -- registry -------------------------------------------------------------------------
@@ -423,11 +458,12 @@ class PeopleFinder:
         # Role labels not bound to a name become people of their own ("S3" only).
         for i, s in enumerate(segs):
             for m in self.role_label.finditer(s.text):
-                lab = _norm_label(m)
+                lab = _norm_label(m, self.own_codes)
                 if lab is None:
                     continue
                 q = self.by_label.get(lab[0])
                 p = q if q is not None else self._person_for(label=lab[0])
+                p.label_roles[lab[0]] = lab[1]
                 p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "label"))
                 p.role_votes[lab[1]] += 3
         self._merge_aliases()
@@ -528,12 +564,12 @@ class PeopleFinder:
                 if lab_m:
                     # "referred to as IP": a role label for the person just named, not a nickname
                     if owner is not None:
-                        norm = _norm_label(lab_m) if isinstance(lab_m, re.Match) else None
-                        label = norm[0] if norm else "IP"
+                        norm = _norm_label(lab_m, self.own_codes) if isinstance(lab_m, re.Match) else None
+                        label, role = norm if norm else ("IP", "victim")
                         owner.labels.add(label)
+                        owner.label_roles[label] = role
                         self.by_label.setdefault(label, owner)
-                        owner.role_votes["victim" if label.startswith("IP") else "suspect"
-                                         if label[0] in "SN" else "witness"] += 4
+                        owner.role_votes[role] += 4
                     continue
                 p = owner or self._person_for(nick=nick)
                 if owner is not None:
@@ -543,13 +579,14 @@ class PeopleFinder:
                 p.mentions.append(Mention(i, s.start + a, s.start + b, text[a:b], "nick"))
                 if rx is LABEL_QUOTED:
                     lm = self.role_label.match(text, m.start())
-                    lab = _norm_label(lm) if lm else None
+                    lab = _norm_label(lm, self.own_codes) if lm else None
                     if lab and (lab[0] not in self.by_label or self.by_label[lab[0]] is p
                                 or not (self.by_label[lab[0]].surname or self.by_label[lab[0]].first)):
                         other = self.by_label.get(lab[0])
                         if other is not None and other is not p:
                             self._merge(p, other)
                         p.labels.add(lab[0])
+                        p.label_roles[lab[0]] = lab[1]
                         self.by_label[lab[0]] = p
                         p.role_votes[lab[1]] += 4
                 else:
@@ -600,14 +637,15 @@ class PeopleFinder:
         for chunk, at_end in ((before, True), (after, False)):
             for m in self.role_label.finditer(chunk):
                 gap = chunk[m.end():] if at_end else chunk[: m.start()]
-                g = gap.strip(" :-\u2013(),\"'|")
+                # "WIT2 (S) WAINHOUSE, Ellie": a status mark in brackets is not a gap
+                g = re.sub(r"\([A-Za-z]{1,3}\)", "", gap).strip(" :-\u2013(),\"'|")
                 if any(ch.isdigit() for ch in g):
                     continue  # "(13) V3 CROFT": the label belongs to the next person
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
                     pass
                 elif len(g) > (0 if at_end else 2):
                     continue
-                lab = _norm_label(m)
+                lab = _norm_label(m, self.own_codes)
                 if lab is None:
                     continue
                 label, role = lab
@@ -617,6 +655,7 @@ class PeopleFinder:
                         continue  # label already bound to someone else
                     self._merge(p, other)
                 p.labels.add(label)
+                p.label_roles[label] = role
                 self.by_label[label] = p
                 p.role_votes[role] += 4
 
@@ -640,6 +679,7 @@ class PeopleFinder:
     def _merge(self, keep: Person, other: Person) -> None:
         keep.nicknames |= other.nicknames
         keep.labels |= other.labels
+        keep.label_roles.update(other.label_roles)
         keep.names.update(other.names)
         keep.mentions.extend(other.mentions)
         for role, votes in other.role_votes.items():

@@ -54,7 +54,15 @@ NOT_DONE = re.compile(
     r"|\bwithout\s+(?:a\s+|any\s+)?(?:download|examination|result|statement|interview|viewing|being\s+"
     r"(?:downloaded|examined|viewed|interviewed))\b"
     r"|\bdid\s+not\s+(?:take\s+place|happen|proceed|occur)\b"
-    r"|\bnot\s+followed\s+up\b|\bnot\s+progressed\b|\bnot\s+pursued\b|\bNFP\b",
+    r"|\bnot\s+followed\s+up\b|\bnot\s+progressed\b|\bnot\s+pursued\b|\bNFP\b"
+    r"|\bnot\s+(?:started|begun|commenced|chased|rebooked|re-?booked|re-?arranged|re-?submitted|actioned|"
+    r"resulted|returned|received|sent|done|complete[d]?|examined|seized|viewed|requested|obtained)\b"
+    r"|\b(?:cancelled|canceled|abandoned|withdrawn)\b|\bno\s+(?:reply|response|answer)\b"
+    r"|\b(?:OPEN|OPN)\s+(?:at|on)\s+(?:closure|finalisation|filing)\b|\bST:\s*(?:OPN|CXL)\b"
+    r"|\bnever\s+(?:went|got|reached|made\s+it)\b"
+    # a handset or an exhibit handed back before anything was done with it
+    r"|\b(?:handed\s+back|returned)\s+(?:to\s+)?(?:him|her|them|the\s+owner|owner|(?-i:[A-Z]{1,4}\d)|the\s+"
+    r"(?:suspect|family|mother|father|parent))\b(?![^.]{0,60}\b(?:after|once|following|downloaded|examined)\b)",
     re.I,
 )
 PENDING = re.compile(
@@ -68,7 +76,7 @@ PENDING = re.compile(
     r"should\s+be|needs?\s+to\s+be|to\s+(?:request|obtain|seize|identify|trace|arrest|interview|"
     r"view|collect|download|examine|search|consider|speak|contact|visit|research|check)|"
     r"consider(?:ed)?|raised|tasked|referred\s+to|submitted\s+to|sent\s+to)\b"
-    r"|^\s*(?:open|OPEN)\b|\|\s*(?:open|OPEN|Open|pending|Pending|outstanding|Outstanding)\s*(?:\||$)"
+    r"|(?-i:\bOPEN\b|\bOPN\b)|^\s*(?:open|OPEN)\b|\|\s*(?:open|OPEN|Open|pending|Pending|outstanding|Outstanding)\s*(?:\||$)"
     # an action raised: "Action: send ...", "ACT 4 - obtain ...", "LOI: trace ..."
     r"|^\W*(?:action|task|LOI|line\s+of\s+(?:enquiry|inquiry)|next\s+steps?|to\s+do)\b\s*(?:\d+\w*)?\s*[:\-.]"
     r"|^\W*(?:[A-Z]{1,5}[-\s]?\d{1,3}\s*[|:\-.]\s*)?(?:send|obtain|seize|view|identify|trace|request|check|"
@@ -88,7 +96,10 @@ DONE = re.compile(
 DONE_WEAK = re.compile(
     r"\|\s*(?:complete[d]?|done|finished|closed\s*-\s*complete)\s*(?:\||$)"
     r"|\b(?:completed|complete|concluded|finalised)\s+(?:on\s+)?\d{1,2}[/.]\d{1,2}"
-    r"|\b(?:status|result)\s*:\s*(?:complete[d]?|done)\b",
+    r"|\b(?:status|result)\s*:\s*(?:complete[d]?|done)\b"
+    # a seizure with its exhibit number: done, but no result for what should follow (a download,
+    # a lab submission), so it answers no other mention
+    r"|\b(?:seized|recovered|retained|secured|taken)\s+(?:as\s+)?(?-i:[A-Z]{2,4}/\d+)",
     re.I | re.M,
 )
 # Words that show a line of inquiry was raised (an action, a plan entry, a request).
@@ -110,14 +121,30 @@ class StatusCue:
     cue: str
 
 
+# "to be downloaded", "should be viewed", "awaiting download": the result word as a plan.
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:to\s+be|should\s+be|must\s+be|needs?\s+to\s+be|will\s+be|would\s+be|could\s+be|is\s+to\s+be|"
+    r"are\s+to\s+be|be|awaiting|await|for|pending|request(?:ed)?\s+(?:for|to\s+be))\s+$",
+    re.I,
+)
+
+
+def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``rx`` that is not written as a plan ("to be downloaded")."""
+    for m in rx.finditer(text):
+        if not _PLANNED_BEFORE.search(text[max(0, m.start() - 24):m.start()]):
+            return m
+    return None
+
+
 def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
     """Classify one segment's wording. Explicit non-completion wins over a result."""
     m = NOT_DONE.search(text)
     if m:
         return StatusCue("not_done", m.start(), m.end(), m.group(0))
-    d = DONE.search(text)
+    d = _first_result(DONE, text)
     if d is None and done_extra is not None:
-        d = done_extra.search(text)
+        d = _first_result(done_extra, text)
     if d:
         return StatusCue("done", d.start(), d.end(), d.group(0))
     w = DONE_WEAK.search(text)
