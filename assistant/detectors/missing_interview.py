@@ -110,16 +110,23 @@ def interview_done_at(text: str, role: str) -> int | None:
 # Wording that shows the interview/account did NOT happen.
 NOT_DONE = {
     "victim": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,3}}(?:ABE|VRI|interview\w*|statement|account|speak|talk|engage|"
+        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:ABE|VRI|interview\w*|statement|account|speak|talk|engage|"
         r"support|disclose|co-?operat\w*|provide|give|make|assist)\b"
         r"|\b(?:declined|refused|did\s+not\s+wish|does\s+not\s+wish|did\s+not\s+want|does\s+not\s+want|"
         r"not\s+ready|unwilling|reluctant)\b"
-        r"|\bno\s+(?:ABE|VRI|statement|MG11|account|interview)\b",
+        r"|\bno\s+(?:ABE|VRI|statement|MG11|account|interview)\b"
+        # only a first account (to an officer, a teacher): no ABE followed
+        r"|\b(?:only|just)\s+(?:(?:gave|provided|made)\s+)?(?:an?\s+)?(?:first|initial)\s+account\b"
+        r"|\b(?:first|initial)\s+account\b[^.]{0,80}\b(?:but|only|no\s+ABE|not\s+(?:video|ABE))\b"
+        r"|\b(?:did\s+not\s+attend|DNA|failed\s+to\s+attend|not\s+(?:re-?booked|re-?arranged|taken\s+further|"
+        r"pursued|progressed)|deferred|postponed|cancelled)\b",
         re.I,
     ),
     "suspect": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,3}}(?:interview\w*|arrest\w*|traced|located|identified|"
+        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:interview\w*|arrest\w*|traced|located|identified|"
         r"spoken\s+to|attend\w*|found)\b"
+        r"|\bto\s+be\s+(?:interviewed|arrested|invited|traced|identified|located|spoken\s+to)\b"
+        r"|\binterview\w*\b[^.]{0,30}\b(?:deferred|postponed|cancelled|not\s+done|not\s+(?:re-?)?arranged)\b"
         r"|\b(?:CAWN|child\s+abduction\s+warning\s+notice|words\s+of\s+advice|W/A|harassment\s+warning|"
         r"no\s+trace|untraced|unidentified|not\s+identified|whereabouts\s+unknown|failed\s+to\s+attend|"
         r"FTA|no\s+fixed\s+abode|NFA'?d?\s+(?:before|without)|circulated\s+(?:as\s+)?wanted|"
@@ -127,7 +134,7 @@ NOT_DONE = {
         re.I,
     ),
     "witness": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,3}}(?:statement|MG11|spoken|seen|traced|located|interview\w*|"
+        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:statement|MG11|spoken|seen|traced|located|interview\w*|"
         r"approached|contacted|visited|identified|asked)\b"
         r"|\bTIE\b(?![^|.]{0,30}\bcomplete)|\b(?:no\s+reply|card\s+left|call\s+back|not\s+at\s+home|"
         r"outstanding|awaiting|to\s+be\s+(?:seen|traced|spoken|obtained|taken))\b",
@@ -144,6 +151,8 @@ TIED = re.compile(
     r"first\s+(?:disclosure|account|complaint)|disclosed\s+to|(?:told|confided\s+in)\s+(?:her|his|a|the|their)?\s*"
     r"(?:\w+\s+){0,3}$|told\s+(?:me|police|officers?|PC|DC|the\s+(?:police|officer))|"
     r"recalls?|remembers?|describes?\s+seeing|noticed|collected\s+(?:her|him|them|IP)|drove|"
+    r"(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|(?:called|rang)\s+(?:999|101|the\s+police|police)|"
+    r"was\s+there\s+(?:on|at|when|that)|concerned\s+(?:re|about|for)|raised\s+(?:the\s+)?(?:concern|alarm)|"
     r"picked\s+(?:her|him|them|IP)\s+up|dropped\s+(?:her|him|them|IP)|found\s+(?:her|him|them|IP))\b",
     re.I,
 )

@@ -55,6 +55,9 @@ _CODE_ROLE_WORD = re.compile(
 # A legend line that defines a code on its own: "VIC | Victim", "NOM = nominal, not suspected".
 _LEGEND_LINE = re.compile(
     r"^\W{0,3}(?P<p>[A-Z]{2,5})(?P<sep>\s*(?:\||=|:|\s-\s|\s\u2013\s)\s*|\s+)(?P<d>[A-Za-z].{2,80})$")
+_LABEL_THEN_CODE = re.compile(
+    r"(?P<lab>\b(?:IP|V|VIC|S|SUSP|W|WIT)\s?\d{1,2})\s+(?:[A-Z][A-Za-z'\-]+\s+){1,3}\(\s?(?P<code>[A-Z]{1,5})\s?\d{1,2}\s?\)"
+)
 _NOT_SUSPECTED = re.compile(r"\bnot\s+(?:a\s+|treated\s+as\s+(?:a\s+)?)?suspect(?:ed)?\b|\bnon-?suspect\b", re.I)
 # Codes that are never a person's role: ranks, forms, references, outcome codes.
 _NOT_PERSON_CODES = frozenset(
@@ -90,7 +93,8 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
             codes = [c for c in _CODE.finditer(line) if c.group("p") not in _NOT_PERSON_CODES]
             if not codes:
                 continue
-            definition = bool(re.search(r"[=|:\t]|\s{3,}|\blegend\b|\bkey\b", line, re.I))
+            legend_words = bool(re.search(r"=|\blegend\b|\bkey\b|\bcodes?\b", line, re.I))
+            definition = legend_words or bool(re.search(r"[|:\t]|\s{3,}", line))
             run: list[re.Match[str]] = []
             for k, c in enumerate(codes):
                 run.append(c)
@@ -98,13 +102,29 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
                 between = line[c.end():nxt]
                 if k + 1 < len(codes) and re.fullmatch(r"\s*(?:[/,&+\-\u2013]|and|to|or)\s*", between, re.I):
                     continue  # "C1/C2 complainants": the role word comes after the run
-                m = _CODE_ROLE_WORD.search(between[:60])
+                # the role word right after the code, in the same sentence ("SUB1 - suspect",
+                # "C2 Mollie FENWICK, aged 14 - complainant"), not a later remark's
+                head = between[:80] if len(codes) == 1 and definition else re.split(
+                    r"[.;!?]\s|\s\|\s", between, maxsplit=1)[0][:60]
+                if not (legend_words or definition and run[0].start() <= 3):
+                    head = " ".join(head.split()[:4])  # prose: "AP1 and does not see herself as a victim"
+                m = _CODE_ROLE_WORD.search(head)
                 roles = {g for g in ("s", "v", "w") if m is not None and m.group(g)}
-                if len(roles) == 1 and (len(codes) == 1 or m is not None and m.start() <= 45):
+                if len(roles) == 1:
                     role = {"s": "suspect", "v": "victim", "w": "witness"}[roles.pop()]
                     for r in run:
-                        votes[r.group("p")][role] += 2 if definition else 1
+                        votes[r.group("p")][role] += 2 if legend_words or definition and run[0].start() <= 3 else 1
                 run = []
+            # "V1 Tia BRAMWELL (YP1)": a code beside a label the file also uses has its role
+            for m2 in _LABEL_THEN_CODE.finditer(line):
+                lab = ROLE_LABEL.match(m2.group("lab"))
+                code = m2.group("code")
+                if lab is not None and code not in _NOT_PERSON_CODES:
+                    role2 = next(r for g, r in (("v", "victim"), ("s", "suspect"), ("w", "witness"), ("long", ""))
+                                 if lab.group(g))
+                    if not role2:
+                        role2 = _LONG_ROLE[re.sub(r"\s+", " ", lab.group("long").lower())]
+                    votes[code][role2] += 1
     out: dict[str, set[str]] = defaultdict(set)
     base = {code: role for role, codes in _BASE_CODES.items() for code in codes}
     for prefix, cnt in votes.items():
@@ -204,14 +224,17 @@ STRONG_CUES: dict[str, re.Pattern[str]] = {
     ),
     "witness": re.compile(
         r"\b(?:witness(?:es)?|W\d|TIE|MG11|statement\s+(?:from|of)|present\s+(?:at|when|during)|"
-        r"eye[- ]?witness|received\s+(?:the\s+)?(?:first\s+)?(?:disclosure|complaint)|first\s+disclosure)\b",
+        r"eye[- ]?witness|received\s+(?:the\s+)?(?:first\s+)?(?:disclosure|complaint)|first\s+disclosure|"
+        r"(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|called\s+(?:999|101|the\s+police|police)|"
+        r"rang\s+(?:999|101|the\s+police|police)|caller|informant|reporting\s+person|was\s+there\s+(?:on|at|when|that))\b",
         re.I,
     ),
 }
 _REL = (r"(?:teaching\s+assistant|teacher|TA|mother|mum|father|dad|step-?(?:mother|father|dad|mum)|"
         r"parent|carer|foster\s+carer|guardian|"
         r"grandmother|grandfather|nan|gran|aunt|uncle|sister|brother|cousin|(?:best\s+)?friend|"
-        r"neighbour|landlord|manager|staff(?:\s+member)?|shop\s?keeper|owner|driver|boss|colleague)")
+        r"neighbour|landlord|manager|mgr|night\s+(?:manager|porter|staff)|receptionist|porter|staff(?:\s+member)?|"
+        r"shop\s?keeper|owner|driver|boss|colleague)")
 # "her mum, Tracey X" / "mother Donna X" right before a name; "X (mother of IP1)" / "X, a friend" after.
 RELATION_BEFORE = re.compile(
     rf"(?:\b{_REL}(?:\s+of\s+\w+)?|\b(?:told|disclosed\s+to|reported\s+(?:it\s+)?to|confided\s+in)"
