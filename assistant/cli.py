@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant review|eval|search|demo|serve|audit``."""
+"""Command line: ``python -m assistant review|eval|search|demo|serve|learn|audit``."""
 
 from __future__ import annotations
 
@@ -147,6 +147,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return audit_main(args)
 
 
+def cmd_learn(args: argparse.Namespace) -> int:
+    from api.settings import ApiSettings
+    from assistant.learn import learn
+    from assistant.nlp.clause_model import ClauseModelError, TrainSettings, user_dir
+    from assistant.review.db import make_engine, session_factory
+
+    settings = ApiSettings()
+    engine = make_engine(args.database_url or settings.url)
+    model_dir = Path(args.model_dir) if args.model_dir else user_dir()
+    train = TrainSettings(epochs=args.epochs) if args.epochs else None
+    try:
+        with session_factory(engine)() as session:
+            results = learn(session, model_dir=model_dir, tasks=args.task or ("victim_blaming", "action_status"),
+                            dry_run=args.dry_run, force=args.force, max_base=args.max_base, settings=train)
+    except ClauseModelError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for r in results:
+        gain = f"{r.metric} gain {r.gain:+.3f}" if r.n_holdout else "no held-out decisions"
+        print(f"{r.task}: {r.base_version} -> {r.new_version or '-'} ({gain}); {r.message}")
+    if model_dir.resolve() != user_dir().resolve():
+        print(f"note: the assistant reads learned versions from {user_dir()}; set "
+              f"ASSISTANT_CLAUSE_MODEL_DIR={model_dir} to use these")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -186,6 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=8000)
     v.set_defaults(func=cmd_serve)
+
+    lr = sub.add_parser("learn", help="retrain the clause classifiers on reviewers' decisions")
+    lr.add_argument("--task", action="append", choices=["victim_blaming", "action_status"])
+    lr.add_argument("--dry-run", action="store_true", help="train and score, write nothing")
+    lr.add_argument("--force", action="store_true", help="make the new version current even if worse")
+    lr.add_argument("--database-url", default=None, help="default: the workbench's (ASSISTANT_DATABASE_URL)")
+    lr.add_argument("--model-dir", default=None, help="default: <data dir>/clause_classifiers")
+    lr.add_argument("--max-base", type=int, default=None, help="use at most N bundled clauses")
+    lr.add_argument("--epochs", type=int, default=None)
+    lr.set_defaults(func=cmd_learn)
 
     a = sub.add_parser("audit", help="verify the hash-chained audit trail")
     a.add_argument("action", choices=["verify"])
