@@ -32,7 +32,8 @@ NFA = re.compile(
 # mental disorder impeding choice), or penetration (s.2 assault by penetration, s.6 of a child
 # under 13, "penetrative offence").
 _SOA = r"(?:SOA|S\.?O\.?A\.?|Sexual\s+Offences\s+Act)"
-_RAPE_SECTION = r"(?:s|sec|sect|section)\.?\s?(?:1|2|5|6|30)(?:\s?\(\s?1\s?\))?(?![\d(])"
+# "s.1", "s 5", "section 1", "Sec. 5"; not "S1", which is a suspect's label
+_RAPE_SECTION = r"(?:(?-i:s)\.?\s?|S\.\s?|(?:sec|sect|section)\.?\s?)(?:1|2|5|6|30)(?:\s?\(\s?1\s?\))?(?![\d(])"
 RAPE = re.compile(
     r"\brap(?:e|ed|es|ing|ist)\b"
     rf"|\b{_RAPE_SECTION}[^.\n]{{0,30}}\b{_SOA}|\b{_SOA}(?:\s*(?:19|20)\d\d)?[^.\n]{{0,25}}\b{_RAPE_SECTION}"

@@ -57,6 +57,14 @@ UNDONE_CLAUSE = re.compile(
     r"queried|asked\s+(?:if|whether|about)|chase\w*|re\s+(?:her|his|their|\w+'s)\s+words)\b",
     re.I,
 )
+# "S2 interview - deferred pending rosters": the status in the clause right after the interview
+_UNDONE_AFTER = re.compile(
+    r"\s*[-\u2013:|]\s*(?:deferred|postponed|cancelled|not\s+(?:yet\s+)?(?:done|started|held|arranged|rebooked|conducted|"
+    r"interviewed|attended|completed|progressed|pursued|obtained|taken)|outstanding|pending|awaiting|awaited|"
+    r"to\s+be\s+(?:arranged|booked|interviewed|done|held)|no\s+(?:interview|ABE|statement|show)|DNA|did\s+not\s+attend|"
+    r"failed\s+to\s+attend|declined|refused|OPEN|OPN)\b",
+    re.I,
+)
 _CLAUSE_CUT = re.compile(r";|\.\s|\||\s-\s|\s\u2013\s|,\s+(?:but|and|which|although|however)\s|\n\s*\n")
 _ROW_DONE = re.compile(r"\b(?:complete[d]?|resulted|done|concluded|finalised|obtained|on\s+file)\b", re.I)
 _ROW_OPEN = re.compile(r"\b(?:open|outstanding|pending|awaiting|not\s+(?:done|complete[d]?|progressed)|"
@@ -96,7 +104,7 @@ def interview_done_at(text: str, role: str) -> int | None:
         lo = max([c for c in cuts if c <= a] + [0])
         hi = min([c.start() for c in _CLAUSE_CUT.finditer(text) if c.start() >= b] + [len(text)])
         clause = text[lo:hi]
-        if UNDONE_CLAUSE.search(clause):
+        if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi):
             continue
         if role != "suspect" and any(o.end <= a for o in find_officers(text[lo:a + 1]) if True):
             # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not the child's
@@ -137,7 +145,8 @@ NOT_DONE = {
         rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:statement|MG11|spoken|seen|traced|located|interview\w*|"
         r"approached|contacted|visited|identified|asked)\b"
         r"|\bTIE\b(?![^|.]{0,30}\bcomplete)|\b(?:no\s+reply|card\s+left|call\s+back|not\s+at\s+home|"
-        r"outstanding|awaiting|to\s+be\s+(?:seen|traced|spoken|obtained|taken))\b",
+        r"outstanding|awaiting|to\s+be\s+(?:seen|traced|spoken|obtained|taken)|not\s+(?:started|obtained|taken|"
+        r"approached|contacted|done)|(?-i:OPEN|OPN)|no\s+details\s+(?:obtained|taken|recorded))\b",
         re.I,
     ),
 }
@@ -162,7 +171,8 @@ RELEVANT = re.compile(
     r"complaint|disclosure)|reported\s+(?:it|the|this|her|him)|drove|driver|passenger|in\s+the\s+car|"
     r"picked\s+(?:her|him|them)\s+up|dropped\s+(?:her|him|them)|found\s+(?:her|him|them)|noticed|"
     r"messages?|screenshots?|photographs?|knows?\s+(?:who|where|the)|knew\s+(?:who|where|the)|"
-    r"complained|raised\s+concerns?|(?:can|could)\s+(?:identify|confirm|say))\b",
+    r"complained|raised\s+concerns?|(?:can|could)\s+(?:identify|confirm|say)|lent|loaned|registered\s+keeper|"
+    r"RK\s+of|owner\s+of\s+the\s+(?:car|vehicle|van|flat|premises)|account\s+re)\b",
     re.I,
 )
 

@@ -185,7 +185,8 @@ ROLE_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "witness": re.compile(
-        r"\b(?:witness(?:es)?|W\d|eye[- ]?witness|TIE|present\s+(?:at|when|during)|saw|seen\s+by|"
+        r"\b(?:(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|caller|informant|reporting\s+person|"
+        r"witness(?:es)?|W\d|eye[- ]?witness|TIE|present\s+(?:at|when|during)|saw|seen\s+by|"
         r"was\s+with|were\s+with|friend|best\s+friend|neighbour|driver|taxi|shop\s?keeper|"
         r"told\s+(?:her|his|their)\s+(?:mother|mum|father|dad|carer|teacher)|received\s+(?:the\s+)?"
         r"(?:first\s+)?disclosure|first\s+disclosure|MG11|statement\s+from)\b",
