@@ -106,3 +106,15 @@ NOT_FINDINGS = [
 @pytest.mark.parametrize("text", NOT_FINDINGS)
 def test_not_findings(text: str) -> None:
     assert _detect(text) == [], text
+
+
+def test_classifier_falls_back_to_the_regression(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the fine-tuned clause classifier cannot load (not in the helper, not here), the
+    logistic regression ranks, and its version is recorded with the suggestion."""
+    import assistant.detectors.victim_blaming as vb
+
+    monkeypatch.setattr(vb, "_STATE", {"helper_failed": True, "local": None})
+    out = _detect("She is putting herself at risk by going to the flat.")
+    assert len(out) == 1
+    assert "+lr:" in out[0].detector_version
+    assert out[0].explanation["classifier"].startswith("lr:")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,6 +84,7 @@ _STRONG_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|\|\s|[.!?]\s+\S|:\s")
 _NEW_CLAUSE = re.compile(
     r"(?:,\s*|\s)(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
     r"the\s+\w+|(?-i:[A-Z][a-z]+))\b", re.I)
+_WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
 _MIN_QUOTE_TOKENS = 5  # a clause quote is widened to its neighbours up to this length
@@ -193,28 +195,30 @@ class VictimBlamingDetector(Detector):
     def candidates(self, text: str, suspects: set[str] | None = None) -> list[_Hit]:
         """Every blaming phrase of one sentence that is not excused by its context."""
         lex = load_vb_lexicon()
-        if len(text) < 8 or lex.law.search(text) or lex.discussion.search(text):
+        if len(text) < 8:
+            return []
+        norm = text.translate(_OCR_MARKS)
+        found = [(i, m) for i in lex.patterns_for(_prefixes(norm))
+                 for m in lex.patterns[i][2].finditer(norm) if m.end() - m.start() >= 3]
+        # The sentence-level checks run only where some wording was found (most sentences
+        # have none): the law, and text that discusses such language.
+        if not found or lex.law.search(text) or lex.discussion.search(text):
             return []
         qs = quoted_spans(text)
-        norm = text.translate(_OCR_MARKS)
-        pre = _prefixes(norm)
         hits: list[_Hit] = []
-        for entry in lex.entries:
-            for src, rx, gate in entry.patterns:
-                if gate is not None and not (gate & pre):
-                    continue
-                for m in rx.finditer(norm):
-                    a, b = m.start(), m.end()
-                    if b - a < 3 or inside(qs, a, b) or _closed_later(text, a, b):
-                        continue
-                    if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
-                        continue
-                    if self._suspects_words(norm, a, suspects or set()):
-                        continue
-                    if entry.family in _PERSONAL_FAMILIES and self._about_suspect(
-                            norm, a, b, suspects or set()):
-                        continue
-                    hits.append(_Hit(entry, a, b, src))
+        for i, m in found:
+            entry, src, _ = lex.patterns[i]
+            a, b = m.start(), m.end()
+            if inside(qs, a, b) or _closed_later(text, a, b):
+                continue
+            if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
+                continue
+            if self._suspects_words(norm, a, suspects or set()):
+                continue
+            if entry.family in _PERSONAL_FAMILIES and self._about_suspect(
+                    norm, a, b, suspects or set()):
+                continue
+            hits.append(_Hit(entry, a, b, src))
         return hits
 
     @staticmethod
@@ -339,6 +343,12 @@ class VictimBlamingDetector(Detector):
             f.p = float(p)
             f.score = float(f.score - 0.1 + 0.2 * p)
             f.how += f"; classifier {version} reads the clause as blaming with p={p:.2f}"
+        # Weak wording ("refusing to engage", "older friend") stands only when the classifier
+        # confirms it; strong wording stands on the guidance (measured on the training split:
+        # the classifier's probability does not separate strong hits that are findings from
+        # those that are not, so it ranks them and never vetoes them).
+        findings[:] = [f for f, p in zip(findings, probs, strict=True)
+                       if p >= _WEAK_MIN_P or not all(h.entry.weak for h in f.hits)]
 
     # --- output -----------------------------------------------------------------------------
 
@@ -403,41 +413,56 @@ class VictimBlamingDetector(Detector):
 
 
 # --- classifiers --------------------------------------------------------------------------------
+# The fine-tuned MiniLM clause classifier runs where MiniLM already runs: in the model helper
+# process when it is up (torch is imported there anyway; importing it here would cost seconds
+# of every review), else in this process. Either way it reads only the clauses the lexicon
+# found. When it cannot load, the logistic regression over sentence embeddings ranks instead.
 
-_CLAUSE_MODEL: list[object] = []  # [model] once loaded, [None] when it failed
+_STATE: dict[str, object] = {}  # "local": the in-process model or None when it failed to load
 
 
-def _clause_model() -> object | None:
-    """The fine-tuned MiniLM clause classifier, or None when it is not there or fails to load."""
-    if not _CLAUSE_MODEL:
+def _clause_model_local() -> object | None:
+    if "local" not in _STATE:
         try:
             from assistant.nlp.clause_model import (  # type: ignore[import-not-found,unused-ignore]
                 load_clause_classifier,
             )
 
-            _CLAUSE_MODEL.append(load_clause_classifier("victim_blaming"))
+            _STATE["local"] = load_clause_classifier("victim_blaming")
         except Exception:  # noqa: BLE001 - absent or broken: fall back to the regression
-            _CLAUSE_MODEL.append(None)
-    return _CLAUSE_MODEL[0]
+            _STATE["local"] = None
+    return _STATE["local"]
 
 
-def _classifier_version() -> str:
-    m = _clause_model()
-    if m is not None:
-        return f"clause-minilm:{getattr(m, 'version', '?')}"
-    c = load_classifier()
-    return f"lr:{c.version}" if c is not None else "none"
+def _clause_probs(texts: list[str]) -> tuple[list[float], str] | None:
+    """The clause classifier's P(blaming) and version, from the helper or this process."""
+    if _STATE.get("helper_failed") is None:
+        try:
+            from assistant.nlp import model_server
+
+            if model_server.enabled() and not os.environ.get("ASSISTANT_MODEL_SERVER_CHILD") \
+                    and model_server.get_client().available:
+                version, probs = model_server.get_client().request("clause", ("victim_blaming", texts))
+                return [float(p) for p in probs], f"clause-minilm:{version}"
+        except Exception:  # noqa: BLE001 - helper without the model: try this process
+            _STATE["helper_failed"] = True
+    m = _clause_model_local()
+    if m is None:
+        return None
+    try:
+        probs = [float(p) for p in m.predict(texts)]  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a failing model must not stop the review
+        _STATE["local"] = None
+        return None
+    return probs, f"clause-minilm:{getattr(m, 'version', '?')}"
 
 
 def _classify(texts: list[str]) -> tuple[list[float] | None, str]:
     """P(blaming) for each clause, and the classifier's version; (None, ...) when none runs."""
-    m = _clause_model()
-    if m is not None:
-        try:
-            probs = [float(p) for p in m.predict(texts)]  # type: ignore[attr-defined]
-            return probs, _classifier_version()
-        except Exception:  # noqa: BLE001 - a failing model must not stop the review
-            pass
+    got = _clause_probs(texts)
+    if got is not None:
+        _STATE["version"] = got[1]
+        return got
     clf = load_classifier()
     if clf is None:
         return None, "none"
@@ -448,4 +473,10 @@ def _classify(texts: list[str]) -> tuple[list[float] | None, str]:
     except Exception:  # noqa: BLE001 - no embedder: keep the wording-family scores
         return None, "none"
     probs_arr = 1.0 / (1.0 + np.exp(-(vecs @ clf.w + clf.b)))
+    _STATE["version"] = f"lr:{clf.version}"
     return [float(p) for p in probs_arr], f"lr:{clf.version}"
+
+
+def _classifier_version() -> str:
+    """The version of the classifier that ranked the last clauses ("none" before any)."""
+    return str(_STATE.get("version", "none"))

@@ -174,6 +174,12 @@ def _serve() -> int:
         try:
             if op == "ping":
                 result: Any = "pong"
+            elif op == "clause":  # (task, texts) -> (version, probabilities)
+                from assistant.nlp.clause_model import load_clause_classifier
+
+                task, texts = payload
+                clf = load_clause_classifier(task)
+                result = (clf.version, [float(p) for p in clf.predict(list(texts))])
             elif op in ready:
                 if op == "embed":
                     go_embed.set()

@@ -9,7 +9,7 @@ it must not, and ``fine_contexts``: wording which, found around a match, means i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -55,6 +55,20 @@ class VbLexicon:
     law: re.Pattern[str]  # a sentence about the law or a procedure: not a finding
     discussion: re.Pattern[str]  # a sentence that discusses such language: not a finding
     guidance: dict[str, str]
+    # Every pattern as (entry, source, compiled), and an index from a 4-letter word piece to the
+    # patterns that need it (``assistant.nlp.gate``): a sentence runs only the patterns one of
+    # its pieces names, plus the few with no such piece. Measured: several times faster than
+    # testing every pattern's gate.
+    patterns: tuple[tuple[Entry, str, re.Pattern[str]], ...] = ()
+    by_piece: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    always: tuple[int, ...] = ()
+
+    def patterns_for(self, pieces: frozenset[str]) -> list[int]:
+        """Indices into ``patterns`` that can match a text with these word pieces, in order."""
+        idx = set(self.always)
+        for p in pieces:
+            idx.update(self.by_piece.get(p, ()))
+        return sorted(idx)
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
@@ -86,4 +100,15 @@ def load_vb_lexicon() -> VbLexicon:
     law = _alternation(nf["law"])
     disc = _alternation(nf["discussion"])
     assert law is not None and disc is not None
-    return VbLexicon(entries, law, disc, dict(lex["guidance"]))
+    flat = tuple((e, src, rx) for e in entries for src, rx, _ in e.patterns)
+    gates = [g for e in entries for _, _, g in e.patterns]
+    by_piece: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, g in enumerate(gates):
+        if g is None:
+            always.append(i)
+        else:
+            for piece in g:
+                by_piece.setdefault(piece, []).append(i)
+    return VbLexicon(entries, law, disc, dict(lex["guidance"]), flat,
+                     {k: tuple(v) for k, v in by_piece.items()}, tuple(always))
