@@ -66,6 +66,11 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _GENERIC_KINDS = {"suspect", "witness"}
+# Kinds whose evidence, merely described in an account ("she says he sends her money", "a
+# girl called Demi went too", "a black Audi, part VRM FN1"), is a line plainly available:
+# payments, vehicles and firms' records are as concrete as phones and cameras.
+_BARE_KINDS = frozenset({"phone_digital", "other_victims", "cctv", "social_media", "financial", "vehicle_anpr",
+                         "third_party_records"})
 _GENERIC_TRIGGER = re.compile(r"\b(?:identif\w*|trace[ds]?|locate[ds]?|unidentified|untraced)$", re.I)
 MAX_CITES = 10
 # Lines of one kind in one case: at most this many, each after the first a little less certain.
@@ -510,7 +515,7 @@ class UnfollowedInquiryDetector(Detector):
             # Evidence "plainly available" but never actioned: other children named, a phone,
             # an account or a camera described. Other kinds need a raised action to count
             # (measured on the training split: bare mentions of the rest were mostly noise).
-            if kind not in {"phone_digital", "other_victims", "cctv", "social_media"}:
+            if kind not in _BARE_KINDS:
                 return None, why
             if not any(AVAILABLE.search(t) for t in texts):
                 return None, why
