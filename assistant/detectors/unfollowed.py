@@ -250,6 +250,10 @@ _OBJECT_ID = re.compile(
 )
 
 
+# A person's code or a lettered label: "SUB2", "AP1", "Person B", "Suspect 2".
+_PERSON_CODE = re.compile(r"\b(?:[A-Z]{1,4}\d{1,2}|(?:Person|Suspect|Male|Female|Child)\s[A-D1-9])\b")
+
+
 def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention]) -> bool:
     """Is ``line`` about an object of its own: it names an exhibit, a registration, a phone
     number or a quoted name that the leading line does not."""
@@ -439,19 +443,37 @@ class UnfollowedInquiryDetector(Detector):
             if o.status.status == "not_done":
                 out.append(False)  # only a result about the same object answers "not done"
                 continue
-            if dmat is not None and o.seg in vec and float((dmat @ vec[o.seg]).max()) >= self.done_cos:
-                out.append(True)
-                continue
+            # By meaning or shared words, a result answers a mention only when nothing says
+            # they are about different objects ("Person B to be interviewed" is not answered by
+            # "Person A interviewed, no comment").
+            fits = [self._same_object(o, d) for d in dones]
+            if dmat is not None and o.seg in vec:
+                sims = dmat @ vec[o.seg]
+                if any(float(sims[k]) >= self.done_cos and fits[dv[k]] for k in range(len(dv))):
+                    out.append(True)
+                    continue
             if small:
-                out.append(any(o.content and d.content and
+                out.append(any(fits[j] and o.content and d.content and
                                len(o.content & d.content) / len(o.content | d.content) >= 0.45
-                               for d in dones))
+                               for j, d in enumerate(dones)))
                 continue
             out.append(False)
         return out
 
+    def _same_object(self, o: _Mention, d: _Mention) -> bool:
+        """False when the two mentions name different objects of their kind: each names a
+        person code, a quoted name, an exhibit, a phone or a registration, and none is shared."""
+        a, b = self._objects(o), self._objects(d)
+        return not (a and b) or bool(a & b)
+
+    def _objects(self, m: _Mention) -> set[str]:
+        text = self._seg_text[m.seg]
+        return {re.sub(r"\W", "", x.group(0)).upper() for x in _OBJECT_ID.finditer(text)} | {
+            x.group(0).upper() for x in _PERSON_CODE.finditer(text)}
+
     # -- step 3: suggestions ---------------------------------------------------------------
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
+        self._seg_text = [s.text for s in ctx.segments]
         ms = self._mentions(ctx)
         if not ms:
             return []

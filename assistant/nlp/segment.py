@@ -29,6 +29,7 @@ _NEW_UNIT = re.compile(
         \(?\d{1,3}[.)]\s |                          # 1. or 1)
         \(?[a-z][.)]\s |                            # a) b.
         \d{1,2}[/.-]\d{1,2}[/.-]\d{2,4} |           # dates
+        \d{1,4}\s+\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|:\d{2}\b) |  # a row number, then its date or time
         \d{1,2}:\d{2}\b | \d{4}\s*(hrs|hours)?\b[\s:-] |  # times
         [A-Z]{2,}[-/ ]?\d+\b |                      # action / log numbers: ACT-12, SERIAL 4
         (?:IP|V|W|S|N)\d{1,2}\b |                   # role codes opening a row: W1, V2, S3
