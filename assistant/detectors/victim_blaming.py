@@ -41,7 +41,7 @@ from assistant.types import Citation, Segment, Suggestion
 CLASSIFIER_PATH = LEXICON_DIR.parent / "victim_blaming_classifier.json"
 
 _SUSPECT_SUBJECT = re.compile(
-    r"\b(?:S\d|SUSP\d|suspects?|offenders?|perpetrators?|the\s+(?:older\s+)?(?:male|man|men)|"
+    r"\b(?:S\d|(?:SUSP|SUB|AP|OFF|NOM)\d{1,2}|suspects?|offenders?|perpetrators?|the\s+(?:older\s+)?(?:male|man|men)|"
     r"accused|nominal|he\s+(?:claimed|claims|stated|states|said|says|denied|denies|accepted|accepts|"
     r"admitted|admits|maintained|insisted|alleged|explained|told\s+(?:officers|police)))\b",
     re.I,
@@ -80,9 +80,11 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s+(?=[a-z])|\s+(?:but|whereas|however)\s+"
 )
 _STRONG_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|\|\s|[.!?]\s+\S|:\s")
-# A clause with its own subject: ", and she ...", "but the girls ...".
+# A comma, or a clause with its own subject (" but the girls ..."): phrases of different families
+# on either side are separate findings ("drunk and mouthy, putting themselves at risk").
 _NEW_CLAUSE = re.compile(
-    r"(?:,\s*|\s)(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
+    r",\s(?!\s*(?:and|or|but)\s+(?:would|will|has|have|had|is|was|are|were|can|could|should|may|might|"
+    r"appears?|seems?|does|did)\b)|\s(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
     r"the\s+\w+|(?-i:[A-Z][a-z]+))\b", re.I)
 _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
@@ -232,7 +234,7 @@ class VictimBlamingDetector(Detector):
             return True
         for m in _SUSPECT_SAYS.finditer(before):
             who = m.group("who")
-            if re.fullmatch(r"S\d{1,2}|SUSP\d{1,2}", who, re.I) or who.lower() in _SUSPECT_WORDS \
+            if re.fullmatch(r"(?:S|SUSP|SUB|AP|OFF|NOM)\d{1,2}", who, re.I) or who.lower() in _SUSPECT_WORDS \
                     or who.lower() in suspects:
                 return True
         return False
@@ -246,7 +248,8 @@ class VictimBlamingDetector(Detector):
         subj = window[cut + 1:] if cut != -1 else window
         subj += " " + " ".join(text[a:b].split()[:1])
         if _SUSPECT_SUBJECT.search(subj):
-            return not re.search(r"\b(?:she|her|IP\d?|V\d|girls?|boys?|child|victim|complainant|lady|"
+            return not re.search(r"\b(?:she|her|IP\d?|V\d|(?:VIC|YP|C|CYP|CH)\d{1,2}|girls?|boys?|child|"
+                                 r"victim|complainant|lady|"
                                  r"young\s+(?:person|woman|man|people)|daughter)\b", subj, re.I)
         words = set(tokens(subj))
         return bool(words & suspects) and not (words & {"she", "her", "ip", "girl", "child", "victim"})
@@ -362,6 +365,10 @@ class VictimBlamingDetector(Detector):
                 a, b = _strip(page, a, b)
                 return Citation(seg.document, seg.page, a, b, page[a:b])
         if alone and len(tokens(seg.text)) <= _SINGLE_MAX_TOKENS:
+            lead = self._lead_in(ctx, seg, h)
+            if lead is not None:
+                a, b = _strip(page, lead, seg.end)
+                return Citation(seg.document, seg.page, a, b, page[a:b])
             return cite_segment(ctx, seg, (seg.start + h.start, seg.start + h.end), extend_short=False)
         text = seg.text
         spans = clauses(text)
@@ -382,6 +389,24 @@ class VictimBlamingDetector(Detector):
         if len(tokens(page[start:end])) > 55:
             return cite_segment(ctx, seg, (seg.start + h.start, seg.start + h.end), extend_short=False)
         return Citation(seg.document, seg.page, start, end, page[start:end])
+
+    @staticmethod
+    def _lead_in(ctx: CaseContext, seg: Segment, h: _Hit) -> int | None:
+        """Page offset where the sentence holding a phrase starts, when the phrase opens a
+        segment that a line or table break cut from its subject ("The staff describe her as |
+        flirtatious with customers"); None when the segment starts the sentence."""
+        if len(tokens(seg.text[:h.start])) > 2:
+            return None
+        page = ctx.page_text(seg.document, seg.page)
+        before = page[max(0, seg.start - 200):seg.start]
+        prev = before.rstrip()
+        if not prev or re.search(r"[.!?:;]['\"\u201d\u2019)]*$", prev) or "\n\n" in before[-4:]:
+            return None
+        cut = max(prev.rfind(". "), prev.rfind("\n\n"), prev.rfind("; "), prev.rfind(": "))
+        start = max(0, seg.start - 200) + (cut + 2 if cut != -1 else 0)
+        if len(tokens(page[start:seg.end])) > 40:
+            return None
+        return start
 
     def _suggest(self, ctx: CaseContext, seg: Segment, f: _Finding, alone: bool,
                  guidance: dict[str, str]) -> Suggestion:
