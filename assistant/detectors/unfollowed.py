@@ -57,6 +57,13 @@ _IDENTIFY_SUSPECT = re.compile(
 )
 
 
+_SUSPECT_ACTION = re.compile(
+    r"\b(?:to\s+be|should\s+be|must\s+be|be)\s+(?:arrested|interviewed|invited)\b"
+    r"|\b(?:arrest|interview)\s+(?:and\s+interview\s+)?(?:of\s+)?(?:Person\s+[A-D]|S\d|SUB\d|AP\d|NOM\s?\d)\b",
+    re.I,
+)
+
+
 # A sentence that refers back to the one before it.
 _ANAPHORA = re.compile(
     r"^\W*(?:\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\s*[:\-]?\s*)?(?:update\w*|result\w*|outcome|status|response|"
@@ -348,8 +355,8 @@ class UnfollowedInquiryDetector(Detector):
     def _own_cues(ms: list[_Mention], text: str) -> None:
         """One "not done" cue belongs to the sentence's topic, the inquiry named first before
         it: in "AP6 (bedding from flat 6): seized under s.18, in the store, not submitted to
-        the lab" the forensic submission was not made, while the search was. The other kinds
-        of the sentence are classified again without that cue."""
+        the lab" the forensic submission was not made, while the search was. Another kind of
+        the sentence loses the cue only when, without it, the sentence records it done."""
         rules = kind_rules()
         by_cue: dict[int, list[_Mention]] = {}
         for m in ms:
@@ -370,6 +377,8 @@ class UnfollowedInquiryDetector(Detector):
                     continue
                 ca, cb = _clause_around(blanked, *m.trig)
                 st = classify(blanked[ca:cb], rules[m.kind].done_rx)
+                if st.status not in ("done", "done_weak"):
+                    continue  # "Seize staff rota; TIE other staff - Not actioned": both left undone
                 m.status = StatusCue(st.status, st.start + ca if st.start >= 0 else -1,
                                      st.end + ca if st.end >= 0 else -1, st.cue)
 
@@ -494,7 +503,10 @@ class UnfollowedInquiryDetector(Detector):
             if kind == "suspect":
                 # a named suspect not interviewed is a missing interview instead: the suspect
                 # line of inquiry is identifying and tracing them
-                opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text)]
+                # identifying and tracing them, or an arrest or interview raised as an action
+                # and left undone (both a line of inquiry and a missing interview)
+                opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text) or (
+                    m.status.status in ("pending", "not_done") and _SUSPECT_ACTION.search(ctx.segments[m.seg].text))]
                 if not opens:
                     continue
             # The open mentions of one kind are split into lines by their object (the same

@@ -60,6 +60,8 @@ NOT_DONE = re.compile(
     r"|\b(?:cancelled|canceled|abandoned|withdrawn)\b|\bno\s+(?:reply|response|answer)\b"
     r"|\b(?:OPEN|OPN)\s+(?:at|on)\s+(?:closure|finalisation|filing)\b|\bST:\s*(?:OPN|CXL)\b"
     r"|\bnever\s+(?:went|got|reached|made\s+it)\b"
+    r"|\b(?:results?|reply|replies|response|report|download|footage|records?|billing)\s+(?:was\s+|were\s+|is\s+|are\s+)?"
+    r"(?:not|never)\s+(?:on\s+file|received|returned|back|obtained|chased|seen)\b|\bnot\s+on\s+file\b"
     # a handset or an exhibit handed back before anything was done with it
     r"|\b(?:handed\s+back|returned)\s+(?:to\s+)?(?:him|her|them|the\s+owner|owner|(?-i:[A-Z]{1,4}\d)|the\s+"
     r"(?:suspect|family|mother|father|parent))\b(?![^.]{0,60}\b(?:after|once|following|downloaded|examined)\b)",
@@ -70,7 +72,7 @@ PENDING = re.compile(
     r"to\s+(?:be\s+)?(?:actioned|done|completed|progressed|arranged|chased|obtained|submitted|"
     r"allocated|reviewed|conducted|considered|followed\s+up|requested|seized|collected|viewed|"
     r"traced|identified|interviewed|arrested|downloaded|examined|sent|made|taken|carried\s+out)|"
-    r"allocated\s+to|re-?allocated|requested|request(?:ed)?\s+(?:made|sent|submitted)|"
+    r"allocated\s+to|re-?allocated|requested|applied\s+for|request(?:ed)?\s+(?:made|sent|submitted)|"
     r"asked\s+to\s+(?:retain|keep|preserve|hold|save)|(?:to\s+)?retain|preserve|"
     r"chase(?:d)?|to\s+follow|r/?a|will\s+be|intend(?:s|ed)?\s+to|plan(?:s|ned)?\s+to|"
     r"should\s+be|needs?\s+to\s+be|to\s+(?:request|obtain|seize|identify|trace|arrest|interview|"
