@@ -218,9 +218,17 @@ export function settingsDialog() {
  * it (code points) back to the page text. onChosen({start, end}) runs once the dialog is closed.
  */
 export function chooseWordsDialog({ where, display, toSource, caret = 0 }, onChosen) {
-  const area = h('textarea', { id: 'cite-text', name: 'cite-text', readonly: true, rows: '12', spellcheck: 'false',
-    'aria-describedby': 'cite-help' });
+  // Not the readonly attribute: Chromium then ignores the arrow keys, so no caret and no Shift
+  // selection. Changes are refused instead (beforeinput), and put back should any slip through.
+  const area = h('textarea', { id: 'cite-text', name: 'cite-text', rows: '12', spellcheck: 'false',
+    'aria-readonly': 'true', 'aria-describedby': 'cite-help' });
   area.value = display;
+  area.addEventListener('beforeinput', (ev) => ev.preventDefault());
+  area.addEventListener('input', () => {
+    const at = area.selectionStart;
+    area.value = display;
+    area.setSelectionRange(at, at);
+  });
   let chosen = null;
   const body = h('div', {},
     h('p', { id: 'cite-help' }, 'Move with the arrow keys; hold Shift and press the arrow keys to select the words to cite '
@@ -229,6 +237,7 @@ export function chooseWordsDialog({ where, display, toSource, caret = 0 }, onCho
   const dlg = openDialog('cite-dialog', 'Choose the words to cite', body, {
     submitLabel: 'Cite these words',
     onSubmit: async () => {
+      if (area.value !== display) area.value = display;
       const a = Math.min(area.selectionStart, area.selectionEnd);
       const b = Math.max(area.selectionStart, area.selectionEnd);
       let start = cpLength(display.slice(0, a));

@@ -124,7 +124,8 @@ export class PageViewer {
       this.setTextOnly(true);
     }
     this.textBody.replaceChildren(h('p', { class: 'muted' }, 'Loading the page…'));
-    this.citeBtn.disabled = true;
+    this.payload = null; // until the new page is here, nothing can be cited (the button stays
+    // enabled, so the focus is not lost from it while a page loads)
     let payload;
     try {
       payload = await loadPage(this.opts.caseId, target.documentId, target.page);

@@ -614,7 +614,7 @@ export class ReviewView {
   }
 
   addFinding(citation) {
-    addFindingDialog(citation, async (body) => {
+    const dlg = addFindingDialog(citation, async (body) => {
       try {
         const r = await post(`/api/cases/${encodeURIComponent(this.caseId)}/suggestions`, body);
         const s = { ...r.data, _etag: r.etag || (r.data && r.data.etag) };
@@ -629,6 +629,10 @@ export class ReviewView {
       } catch (e) {
         return `Not added: ${e.message}`;
       }
+    });
+    // Once added, the focus goes to the new finding's heading (it is now the selected one).
+    dlg.addEventListener('close', () => {
+      if (dlg.returnValue === 'done') (this.detail.querySelector('#detail-title') || this.detail).focus();
     });
   }
 
