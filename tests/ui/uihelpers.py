@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -128,3 +129,73 @@ def wait_for_job(client: httpx.Client, job_id: Any, timeout_s: float = 90) -> di
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job_id} did not finish in {timeout_s}s: {job}")
         time.sleep(0.2)
+
+
+# ---------- accessibility checks ----------
+
+AXE_JS = Path(__file__).with_name("vendor") / "axe.min.js"
+AXE_URL = "/__test-assets__/axe.min.js"  # answered by the test (page.route), never the network
+
+
+def axe_violations(page: Any, context: str | None = None) -> list[str]:
+    """Runs axe-core (vendored, tests/ui/vendor) on the page, or on the elements `context`
+    selects, and returns one line per violation (rule, impact, the first few elements).
+    The script is served same-origin through Playwright's routing, so the app's Content
+    Security Policy (script-src 'self') stays on while it runs."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.route(
+            f"**{AXE_URL}",
+            lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"),
+        )
+        page.add_script_tag(url=AXE_URL)
+    found = page.evaluate(
+        """async (ctx) => {
+            const r = await axe.run(ctx ? document.querySelector(ctx) : document,
+                                    { resultTypes: ['violations'],
+                                      // off by default in axe 4.x: WCAG 2.2's 24x24 px targets
+                                      rules: { 'target-size': { enabled: true } } });
+            return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} -> `
+              + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | '));
+        }""",
+        context,
+    )
+    return list(found)
+
+
+# Contrast (WCAG 2.x relative luminance) of colours read from computed styles.
+EFFECTIVE_BACKGROUND = """(el) => {
+    // The colour painted behind `el`: its own and its ancestors' backgrounds, composited.
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+        const m = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number);
+        const a = m.length > 3 ? m[3] : 1;
+        if (a > 0) layers.push([m[0], m[1], m[2], a]);
+        if (a >= 1) break;
+    }
+    let c = [255, 255, 255];
+    for (const [r, g, b, a] of layers.reverse()) {
+        c = [r * a + c[0] * (1 - a), g * a + c[1] * (1 - a), b * a + c[2] * (1 - a)];
+    }
+    return c;
+}"""
+
+
+def parse_rgb(css: str) -> tuple[float, float, float]:
+    nums = [float(x) for x in css.replace("rgba", "").replace("rgb", "").strip("() ").split(",")]
+    return nums[0], nums[1], nums[2]
+
+
+def contrast(a: Any, b: Any) -> float:
+    """WCAG contrast ratio of two colours (CSS rgb() strings or (r, g, b) in 0..255)."""
+
+    def lum(c: Any) -> float:
+        rgb = parse_rgb(c) if isinstance(c, str) else c
+
+        def ch(v: float) -> float:
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else float(((v + 0.055) / 1.055) ** 2.4)
+
+        return 0.2126 * ch(rgb[0]) + 0.7152 * ch(rgb[1]) + 0.0722 * ch(rgb[2])
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

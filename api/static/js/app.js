@@ -6,7 +6,9 @@ import { h, mount, isTyping } from './dom.js';
 import { renderLogin } from './login.js';
 import { renderCases } from './cases.js';
 import { renderCase } from './case.js';
-import { helpDialog, dialogOpen } from './dialogs.js';
+import { helpDialog, settingsDialog, dialogOpen } from './dialogs.js';
+import { shortcutsEnabled } from './prefs.js';
+import { SHORTCUT_SCOPE } from './review.js';
 import { toast } from './toast.js';
 import { clearPageCache } from './pageview.js';
 
@@ -31,6 +33,7 @@ function showUser() {
     h('span', { class: 'who' }, `${app.user.username} (${app.user.role})`),
     h('button', { type: 'button', class: 'small', id: 'help-button', onclick: () => helpDialog(),
       'aria-keyshortcuts': '?' }, 'Keys ?'),
+    h('button', { type: 'button', class: 'small', id: 'settings-button', onclick: () => settingsDialog() }, 'Settings'),
     h('button', { type: 'button', class: 'small', id: 'logout', onclick: logout }, 'Log out'));
 }
 
@@ -90,10 +93,13 @@ async function route() {
   await renderCases(main, app);
 }
 
-// Keys for every screen. The review screen's own keys (a, r, j, ...) live in review.js.
+// ? (help) and / (search). Like the review screen's own keys (a, r, j, ... in review.js) they
+// are single characters, so they act only in the queue region and only while the reviewer has
+// single-key shortcuts on (WCAG 2.1.4); the "Keys" button and the search box work everywhere.
 document.addEventListener('keydown', (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey || !app.user) return;
   if (dialogOpen() || isTyping(ev.target)) return;
+  if (!shortcutsEnabled() || !(ev.target instanceof Element) || !ev.target.closest(SHORTCUT_SCOPE)) return;
   if (ev.key === '?') { ev.preventDefault(); helpDialog(); }
   else if (ev.key === '/' && app.onSlash) { ev.preventDefault(); app.onSlash(); }
 });
@@ -107,7 +113,24 @@ setInterval(() => {
   }
 }, 30_000);
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', (ev) => {
+  // An in-page link (#main) is not a screen of the app: stay where the reviewer is.
+  if (!isRoute(location.hash)) {
+    history.replaceState(null, '', ev.oldURL && ev.oldURL.includes('#') ? ev.oldURL.slice(ev.oldURL.indexOf('#')) : '#/cases');
+    return;
+  }
+  route();
+});
+
+function isRoute(hash) { return hash === '' || hash === '#' || hash.startsWith('#/'); }
+
+// The skip link moves the focus to this screen's main content without changing the address,
+// so on a case page it lands on that case, not (through the router) on the case list.
+document.querySelector('a.skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  main.focus();
+  main.scrollIntoView({ block: 'start' });
+});
 
 async function boot() {
   try {

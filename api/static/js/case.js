@@ -42,8 +42,14 @@ export async function renderCase(root, caseId, tab, app) {
     app.pendingHandoff = { pendingSearch: { q: q.value, mode: mode.value } };
     app.navigate(base);
   });
+  // Escape leaves the box for where the reviewer was before (the list, usually), never <body>.
+  let beforeSearch = null;
   q.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') { q.blur(); ev.preventDefault(); }
+    if (ev.key !== 'Escape') return;
+    ev.preventDefault();
+    const back = beforeSearch && beforeSearch.isConnected && beforeSearch !== document.body ? beforeSearch
+      : (view ? view.list : null);
+    if (back) back.focus(); else q.blur();
   });
 
   const exportJson = h('button', { type: 'button', id: 'export-json', onclick: () => exportFile('json'),
@@ -99,7 +105,7 @@ export async function renderCase(root, caseId, tab, app) {
     app.pendingHandoff = { pendingOpen: { documentId: docId, page: 1 } };
     app.navigate(base);
   };
-  app.onSlash = () => { q.focus(); q.select(); };
+  app.onSlash = () => { beforeSearch = document.activeElement; q.focus(); q.select(); };
 
   try {
     await Promise.all([ctx.reloadCase(), loadDocs()]);
@@ -118,6 +124,9 @@ export async function renderCase(root, caseId, tab, app) {
   } else {
     view = new ReviewView(body, ctx);
     await view.start();
+    // Opening a case puts the focus in its queue, where the review keys act (unless the
+    // reviewer has already moved it, or a search moved it to the results).
+    if (document.activeElement === root || document.activeElement === document.body) view.list.focus({ preventScroll: true });
     if (ctx.pendingOpen) {
       view.viewer.show({ ...ctx.pendingOpen, highlight: null, note: 'Reading the document' });
       ctx.pendingOpen = null;

@@ -40,10 +40,13 @@ export async function renderCases(root, { user, navigate }) {
       create.disabled = false;
     }
   });
-  const listBox = h('div', { id: 'case-list', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading cases…'));
+  // The table is not a live region (a screen reader would read all of it on every change):
+  // one polite status line says what changed instead.
+  const listBox = h('div', { id: 'case-list' }, h('p', { class: 'muted' }, 'Loading cases…'));
+  const status = h('p', { class: 'muted', id: 'case-list-status', role: 'status' });
   mount(root, h('div', { class: 'page cases-page' },
     h('h1', {}, user && user.role === 'reviewer' ? 'Your cases' : 'All cases'),
-    listBox, form));
+    status, listBox, form));
   let cases;
   try {
     const r = await get('/api/cases');
@@ -52,13 +55,14 @@ export async function renderCases(root, { user, navigate }) {
     mount(listBox, h('p', { class: 'error', role: 'alert' }, `The cases could not be loaded: ${e.message}`));
     return;
   }
+  status.textContent = cases.length ? `${plural(cases.length, 'case')} listed.` : '';
   if (!cases.length) {
     mount(listBox, h('p', {}, user && user.role === 'reviewer'
       ? 'No cases are assigned to you yet. Create one below, or ask a supervisor to assign you to a case.'
       : 'There are no cases yet. Create one below.'));
     return;
   }
-  mount(listBox, h('table', { class: 'cases' },
+  mount(listBox, h('div', { class: 'table-wrap' }, h('table', { class: 'cases' },
     h('caption', { class: 'visually-hidden' }, 'Cases'),
     h('thead', {}, h('tr', {},
       ['Case', 'Documents', 'Open suggestions', 'Screening', 'Created', 'Assigned to'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -68,5 +72,5 @@ export async function renderCases(root, { user, navigate }) {
       h('td', {}, c.suggestions !== undefined ? `${c.open_suggestions ?? '–'} of ${c.suggestions}` : '–'),
       h('td', {}, screeningText(c.screening)),
       h('td', {}, `${when(c.created_at)}${c.created_by ? ` by ${c.created_by}` : ''}`),
-      h('td', {}, (c.assignees || []).join(', ')))))));
+      h('td', {}, (c.assignees || []).join(', '))))))));
 }

@@ -2,6 +2,8 @@
 // that need words from the reviewer: reject, edit, and adding their own finding.
 
 import { h, TYPE_LABELS, KIND_LABELS, ROLE_LABELS } from './dom.js';
+import { shortcutsEnabled, setShortcutsEnabled } from './prefs.js';
+import { cpLength } from './text.js';
 
 function openDialog(id, title, body, { submitLabel, onSubmit, describe }) {
   const old = document.getElementById(id);
@@ -167,20 +169,91 @@ export const SHORTCUTS = [
   ['Esc', 'Close a dialog'],
 ];
 
-/** The keyboard help. */
-export function helpDialog() {
-  const rows = SHORTCUTS.map(([k, what]) => h('tr', {}, h('th', { scope: 'row' }, h('kbd', {}, k)), h('td', {}, what)));
-  const dlg = h('dialog', { id: 'help-dialog', class: 'modal', 'aria-labelledby': 'help-title' },
-    h('h2', { id: 'help-title' }, 'Keyboard shortcuts'),
-    h('p', { class: 'muted' }, 'Shortcuts work in the review screen whenever you are not typing in a box.'),
-    h('table', { class: 'shortcuts' }, h('tbody', {}, rows)),
-    h('p', { class: 'muted' }, 'To add your own finding, select words in the page text, then press "Add finding from selected text".'),
-    h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'primary', onclick: () => dlg.close() }, 'Close')));
-  const old = document.getElementById('help-dialog');
+/** A dialog with no form to submit (help, settings): one Close button, Escape closes it. */
+function infoDialog(id, title, ...body) {
+  const old = document.getElementById(id);
   if (old) old.remove();
+  const dlg = h('dialog', { id, class: 'modal', 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, title), ...body,
+    h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'primary', onclick: () => dlg.close() }, 'Close')));
   dlg.addEventListener('close', () => setTimeout(() => dlg.remove(), 0));
   document.body.append(dlg);
   dlg.showModal();
+  return dlg;
+}
+
+/** The keyboard help. */
+export function helpDialog() {
+  const rows = SHORTCUTS.map(([k, what]) => h('tr', {}, h('th', { scope: 'row' }, h('kbd', {}, k)), h('td', {}, what)));
+  return infoDialog('help-dialog', 'Keyboard shortcuts',
+    h('p', {}, shortcutsEnabled()
+      ? 'The single keys below act while the focus is in the list of suggestions or on the selected suggestion, and you are not typing in a box. Every action also has a button. You can turn the keys off in Settings.'
+      : 'Single-key shortcuts are off (turn them on in Settings). Every action has a button; the up and down arrows move through the list that has the focus.'),
+    h('table', { class: 'shortcuts' }, h('caption', { class: 'visually-hidden' }, 'Keys and what they do'), h('tbody', {}, rows)),
+    h('p', {}, 'To add your own finding with the mouse, select words in the page text and press "Add finding from selected text". '
+      + 'With the keyboard, press "Cite words…" above the page text, select the words with Shift and the arrow keys, then press "Cite these words".'));
+}
+
+/** The reviewer's settings (kept in this browser). */
+export function settingsDialog() {
+  const box = h('input', { type: 'checkbox', id: 'pref-shortcuts', checked: shortcutsEnabled(), 'aria-describedby': 'pref-shortcuts-help' });
+  const saved = h('p', { class: 'muted', role: 'status', id: 'pref-saved' });
+  box.addEventListener('change', () => {
+    setShortcutsEnabled(box.checked);
+    saved.textContent = box.checked ? 'Single-key shortcuts are on.' : 'Single-key shortcuts are off.';
+  });
+  return infoDialog('settings-dialog', 'Settings',
+    h('div', { class: 'check' }, box, h('label', { for: 'pref-shortcuts' }, 'Single-key shortcuts (a accept, r reject, j next, …)')),
+    h('p', { class: 'muted', id: 'pref-shortcuts-help' },
+      'They act only while the focus is in the list of suggestions or on the selected suggestion. '
+      + 'Turn them off if you use speech input or press keys by accident: every action also has a button. '
+      + 'This choice is kept in this browser.'),
+    saved);
+}
+
+/**
+ * Lets a keyboard user choose the words to cite: the page text in a read-only box, where the
+ * caret moves with the arrow keys and Shift+arrows select (no mouse needed). `display` is the
+ * text shown (offence details replaced by a marker); toSource(offset, side) maps an offset in
+ * it (code points) back to the page text. onChosen({start, end}) runs once the dialog is closed.
+ */
+export function chooseWordsDialog({ where, display, toSource, caret = 0 }, onChosen) {
+  // Not the readonly attribute: Chromium then ignores the arrow keys, so no caret and no Shift
+  // selection. Changes are refused instead (beforeinput), and put back should any slip through.
+  const area = h('textarea', { id: 'cite-text', name: 'cite-text', rows: '12', spellcheck: 'false',
+    'aria-readonly': 'true', 'aria-describedby': 'cite-help' });
+  area.value = display;
+  area.addEventListener('beforeinput', (ev) => ev.preventDefault());
+  area.addEventListener('input', () => {
+    const at = area.selectionStart;
+    area.value = display;
+    area.setSelectionRange(at, at);
+  });
+  let chosen = null;
+  const body = h('div', {},
+    h('p', { id: 'cite-help' }, 'Move with the arrow keys; hold Shift and press the arrow keys to select the words to cite '
+      + '(Ctrl+Shift+arrows selects whole words). Offence details that are hidden on the page stay hidden here.'),
+    h('label', { for: 'cite-text' }, `Text of ${where}`), area);
+  const dlg = openDialog('cite-dialog', 'Choose the words to cite', body, {
+    submitLabel: 'Cite these words',
+    onSubmit: async () => {
+      if (area.value !== display) area.value = display;
+      const a = Math.min(area.selectionStart, area.selectionEnd);
+      const b = Math.max(area.selectionStart, area.selectionEnd);
+      let start = cpLength(display.slice(0, a));
+      let end = cpLength(display.slice(0, b));
+      const cps = Array.from(display);
+      while (start < end && /\s/u.test(cps[start])) start++;
+      while (end > start && /\s/u.test(cps[end - 1])) end--;
+      if (end <= start) return 'Select some words first: hold Shift and press the arrow keys.';
+      chosen = { start: toSource(start, 'start'), end: toSource(end, 'end') };
+      return null;
+    },
+  });
+  dlg.addEventListener('close', () => { if (dlg.returnValue === 'done' && chosen) onChosen(chosen); });
+  area.focus();
+  const at = Array.from(display).slice(0, caret).join('').length; // code points -> UTF-16 units
+  area.setSelectionRange(at, at);
   return dlg;
 }
 

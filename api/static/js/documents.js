@@ -29,20 +29,66 @@ function stageText(stage) {
 
 // Upload jobs per case survive switching tabs: polling goes on, and the cards are redrawn.
 const jobsByCase = new Map();
-let mounted = null; // {caseId, box, onDone}
+let mounted = null; // {caseId, box, live, cards: Map(job -> card), onDone}
 
 function jobs(caseId) {
   if (!jobsByCase.has(caseId)) jobsByCase.set(caseId, []);
   return jobsByCase.get(caseId);
 }
 
+/**
+ * Brings the job cards up to date in place (a poll changes a bar and a label, never the
+ * elements), and says the newest job's progress in the tab's one status line. That line is
+ * created once with the tab and only its text changes, and only when the words change, so a
+ * screen reader hears each stage once instead of the whole list on every poll.
+ */
 function drawJobs() {
   if (!mounted) return;
-  const list = jobs(mounted.caseId);
-  mount(mounted.box, list.slice().reverse().map(jobCard));
+  const list = jobs(mounted.caseId).slice().reverse(); // newest first
+  const cards = list.map((j) => {
+    let card = mounted.cards.get(j);
+    if (!card) { card = jobCard(); mounted.cards.set(j, card); }
+    updateCard(card, j);
+    return card.el;
+  });
+  // Re-order only when a job was added (appending an element already there moves it).
+  const now = Array.from(mounted.box.children);
+  if (now.length !== cards.length || cards.some((c, i) => now[i] !== c)) mounted.box.replaceChildren(...cards);
+  const newest = list[0];
+  const say = newest ? `${newest.files.length > 1 ? plural(newest.files.length, 'file') : newest.files[0]}: ${jobState(newest).label}` : '';
+  if (mounted.live.textContent !== say) mounted.live.textContent = say;
 }
 
-function jobCard(j) {
+function jobCard() {
+  const el = h('div', { class: 'job' });
+  const files = h('p', { class: 'job-files' });
+  const bar = h('progress', { class: 'job-progress', max: '100', value: '0' });
+  const label = h('p', { class: 'job-label' });
+  const errors = h('ul', { class: 'file-errors', hidden: true });
+  el.append(files, bar, label, errors);
+  return { el, files, bar, label, errors, errKey: '' };
+}
+
+function updateCard(card, j) {
+  const { value, label, cls } = jobState(j);
+  card.el.className = cls;
+  card.el.dataset.job = j.id || '';
+  const names = j.files.join(', ');
+  if (card.files.textContent !== names) card.files.textContent = names;
+  card.bar.value = value;
+  card.bar.setAttribute('aria-label', `Progress: ${names}`);
+  card.bar.setAttribute('aria-valuetext', label);
+  if (card.label.textContent !== label) card.label.textContent = label;
+  const errs = (j.job && j.job.errors) || j.early || [];
+  const key = JSON.stringify(errs);
+  if (key !== card.errKey) {
+    card.errKey = key;
+    mount(card.errors, errs.map((e) => h('li', {}, h('strong', {}, `${e.document}: `), e.error || e.reason || e.code)));
+    card.errors.hidden = !errs.length;
+  }
+}
+
+function jobState(j) {
   let value = 0;
   let label;
   let cls = 'job';
@@ -67,14 +113,7 @@ function jobCard(j) {
     label = `Processing failed: ${j.error || 'the server gave no reason'}`;
     cls += ' failed';
   }
-  const errs = (j.job && j.job.errors) || j.early || [];
-  return h('div', { class: cls, dataset: { job: j.id || '' } },
-    h('p', { class: 'job-files' }, j.files.join(', ')),
-    h('progress', { class: 'job-progress', max: '100', value: String(value), 'aria-label': `Progress: ${j.files.join(', ')}`,
-      'aria-valuetext': label }),
-    h('p', { class: 'job-label', role: 'status' }, label),
-    errs.length ? h('ul', { class: 'file-errors', role: 'alert' },
-      errs.map((e) => h('li', {}, h('strong', {}, `${e.document}: `), e.error || e.reason || e.code))) : null);
+  return { value, label, cls };
 }
 
 async function poll(caseId, j, onDone) {
@@ -135,12 +174,14 @@ export async function renderDocuments(root, ctx) {
     input,
     h('p', { class: 'muted' }, 'PDF (typed or scanned), Word (.docx), text (.txt), images (.png, .jpg, .tif), or one ZIP of them. Several files at once are fine.'));
   const box = h('div', { class: 'jobs', id: 'jobs' });
+  // The one live region of the upload: its text changes, the element stays.
+  const live = h('p', { class: 'visually-hidden', id: 'upload-status', role: 'status' });
   const docsBox = h('div', { id: 'documents' }, h('p', { class: 'muted' }, 'Loading documents…'));
   const refresh = async () => {
     await loadDocs(docsBox, ctx);
     if (ctx.reloadCase) ctx.reloadCase();
   };
-  mounted = { caseId: ctx.caseId, box, onDone: refresh };
+  mounted = { caseId: ctx.caseId, box, live, cards: new Map(), onDone: refresh };
   const go = (files) => startUpload(ctx.caseId, Array.from(files), refresh);
   input.addEventListener('change', () => { go(input.files); input.value = ''; });
   zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
@@ -152,7 +193,7 @@ export async function renderDocuments(root, ctx) {
   });
   const canAssign = ctx.user && (ctx.user.role === 'supervisor' || ctx.user.role === 'admin');
   mount(root, h('div', { class: 'page documents-page' },
-    h('section', { 'aria-labelledby': 'upload-title' }, h('h2', { id: 'upload-title' }, 'Upload files'), zone, box),
+    h('section', { 'aria-labelledby': 'upload-title' }, h('h2', { id: 'upload-title' }, 'Upload files'), zone, live, box),
     h('section', { 'aria-labelledby': 'docs-title' }, h('h2', { id: 'docs-title' }, 'Documents in this case'), docsBox),
     canAssign ? assignForm(ctx) : null));
   drawJobs();
@@ -194,16 +235,17 @@ async function loadDocs(docsBox, ctx) {
   }
   ctx.documents = docs;
   if (!docs.length) { mount(docsBox, h('p', {}, 'No documents yet: upload the case files above.')); return; }
-  mount(docsBox, h('table', { class: 'docs' },
+  mount(docsBox, h('div', { class: 'table-wrap' }, h('table', { class: 'docs' },
     h('caption', { class: 'visually-hidden' }, 'Documents'),
-    h('thead', {}, h('tr', {}, ['Document', 'Pages', 'Read by OCR', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Document', 'Pages', 'Read by OCR', 'Status'].map((t) => h('th', { scope: 'col' }, t)),
+      h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Open the document')))),
     h('tbody', {}, docs.map((d) => h('tr', { class: d.error ? 'has-error' : null },
       h('th', { scope: 'row' }, d.name),
       h('td', {}, String(d.pages ?? '–')),
       h('td', {}, d.ocr ? 'Yes' : 'No'),
       h('td', {}, d.error ? h('span', { class: 'error' }, `Could not be read: ${d.error}`) : docStatus(d.status)),
       h('td', {}, !d.error && d.pages ? h('button', { type: 'button', class: 'small', 'aria-label': `Open ${d.name}`,
-        onclick: () => ctx.openDocument(d.id) }, 'Open') : null))))));
+        onclick: () => ctx.openDocument(d.id) }, 'Open') : null)))))));
 }
 
 function assignForm(ctx) {

@@ -3,7 +3,8 @@
 
 import { get, ApiError } from './api.js';
 import { h, plural } from './dom.js';
-import { renderText, selectionOffsets, scrollIntoPane, mergeSpans } from './text.js';
+import { renderText, selectionOffsets, scrollIntoPane, mergeSpans, maskedText, codePoints } from './text.js';
+import { chooseWordsDialog } from './dialogs.js';
 
 const pageCache = new Map(); // "caseId/docId/page" -> page payload
 const imageCache = new Map(); // same key -> object URL, or null when the page has no image
@@ -80,6 +81,10 @@ export class PageViewer {
     this.addBtn = h('button', { type: 'button', class: 'small primary', id: 'add-finding', disabled: true,
       title: 'Select words in the page text first',
       onclick: () => this.addFinding() }, 'Add finding from selected text');
+    // The same without a mouse: choose the words in a text box with Shift and the arrow keys.
+    this.citeBtn = h('button', { type: 'button', class: 'small', id: 'cite-keyboard', disabled: true,
+      'aria-label': 'Cite words from this page with the keyboard (add your own finding)',
+      onclick: () => this.chooseWords() }, 'Cite words…');
     this.textBody = h('div', { class: 'page-text', id: 'page-text' });
     this.textPane = h('div', { class: 'pane text-pane', tabindex: '0', role: 'region',
       'aria-label': 'Page text (select words to add your own finding)' }, this.textBody);
@@ -93,7 +98,7 @@ export class PageViewer {
     this.root.replaceChildren(
       h('div', { class: 'viewer-bar' },
         h('div', { class: 'viewer-heading' }, this.title, this.note),
-        h('div', { class: 'viewer-tools' }, this.prevBtn, this.nextBtn, this.revealBtn, this.zoomBtn, this.addBtn)),
+        h('div', { class: 'viewer-tools' }, this.prevBtn, this.nextBtn, this.revealBtn, this.zoomBtn, this.addBtn, this.citeBtn)),
       this.panes,
     );
     this.img.addEventListener('load', () => this.placeHighlightBoxes(true));
@@ -119,6 +124,8 @@ export class PageViewer {
       this.setTextOnly(true);
     }
     this.textBody.replaceChildren(h('p', { class: 'muted' }, 'Loading the page…'));
+    this.payload = null; // until the new page is here, nothing can be cited (the button stays
+    // enabled, so the focus is not lost from it while a page loads)
     let payload;
     try {
       payload = await loadPage(this.opts.caseId, target.documentId, target.page);
@@ -135,6 +142,7 @@ export class PageViewer {
       this.title.textContent = `${name}, page ${target.page} of ${payload.pages}`;
       this.nextBtn.disabled = target.page >= payload.pages;
     }
+    this.citeBtn.disabled = false;
     this.renderTextPane(true);
     this.renderImage(seq, name);
     this.updateSelectionButton();
@@ -304,6 +312,32 @@ export class PageViewer {
     this.addBtn.disabled = !sel;
     this.addBtn.title = sel ? `Add a finding citing ${plural(sel.end - sel.start, 'character')}`
       : 'Select words in the page text first';
+  }
+
+  /** Keyboard citing: the reviewer picks the words in a text box, then adds the finding. */
+  chooseWords() {
+    const p = this.payload;
+    if (!p || !this.current) return;
+    const text = p.text || '';
+    const masked = maskedText(text, p.sensitive || [], this.revealedSet());
+    const doc = this.docById(this.current.documentId);
+    const sel = this.selection(); // words already selected with the mouse start the box there
+    const from = sel ? sel.start : (this.current.highlight ? this.current.highlight.start : 0);
+    chooseWordsDialog({
+      where: `${(doc && doc.name) || this.current.documentName || 'the document'}, page ${this.current.page}`,
+      display: masked.display,
+      toSource: masked.toSource,
+      caret: masked.toDisplay(from),
+    }, ({ start, end }) => {
+      this.opts.onAddFinding({
+        document_id: this.current.documentId,
+        document: (doc || {}).name || '',
+        page: this.current.page,
+        start,
+        end,
+        quote: codePoints(text).slice(start, end).join(''),
+      });
+    });
   }
 
   addFinding() {

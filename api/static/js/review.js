@@ -7,6 +7,12 @@ import { PageViewer, loadPage } from './pageview.js';
 import { mergeSpans } from './text.js';
 import { rejectDialog, editDialog, addFindingDialog, helpDialog, dialogOpen } from './dialogs.js';
 import { toast } from './toast.js';
+import { shortcutsEnabled } from './prefs.js';
+
+// Single-key shortcuts act only while the focus is inside an element carrying this attribute
+// (the list of suggestions and the selected suggestion), so a key pressed anywhere else, or a
+// word spoken to speech-input software, never accepts or rejects anything (WCAG 2.1.4).
+export const SHORTCUT_SCOPE = '[data-shortcut-scope]';
 
 // The always-visible reminder under the page; the full list is in the help (press ?).
 const SHORTCUTS_SHORT = [
@@ -45,6 +51,14 @@ function subjectLine(s) {
   return parts.join(' · ');
 }
 
+/** Scrolls a list so `li` is in sight, moving only the list (never the page behind it). */
+function scrollWithin(list, li) {
+  if (li.offsetParent !== list) { li.scrollIntoView({ block: 'nearest' }); return; } // .queue is positioned
+  const top = li.offsetTop;
+  if (top < list.scrollTop) list.scrollTop = top;
+  else if (top + li.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + li.offsetHeight - list.clientHeight;
+}
+
 export class ReviewView {
   /**
    * @param root element to render into
@@ -67,6 +81,8 @@ export class ReviewView {
     this.conflict = null; // {id, message}
     this.onKey = (ev) => this.handleKey(ev);
     document.addEventListener('keydown', this.onKey);
+    this.onPrefs = () => this.renderKeysBar();
+    window.addEventListener('prefs-changed', this.onPrefs);
     // New files were processed while this screen was open: fetch the new suggestions.
     this.onUpdated = (ev) => { if (ev.detail && String(ev.detail.caseId) === String(this.caseId)) this.refresh(); };
     window.addEventListener('case-updated', this.onUpdated);
@@ -75,6 +91,7 @@ export class ReviewView {
 
   destroy() {
     document.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('prefs-changed', this.onPrefs);
     window.removeEventListener('case-updated', this.onUpdated);
     this.viewer.destroy();
   }
@@ -127,7 +144,8 @@ export class ReviewView {
       this.countLine, this.list);
     this.panelSearch = h('div', { id: 'panel-search', role: 'tabpanel', 'aria-labelledby': 'tab-search', class: 'tabpanel' },
       this.searchLine, this.searchList);
-    this.detail = h('section', { class: 'detail', id: 'detail', 'aria-label': 'Selected suggestion', tabindex: '-1' });
+    this.detail = h('section', { class: 'detail', id: 'detail', 'aria-label': 'Selected suggestion', tabindex: '-1',
+      'data-shortcut-scope': '' });
     const viewerRoot = h('section', { class: 'viewer', id: 'viewer', 'aria-labelledby': 'viewer-title' });
     this.viewer = new PageViewer(viewerRoot, {
       caseId: this.caseId,
@@ -143,16 +161,25 @@ export class ReviewView {
       const li = e.target.closest('li[data-i]');
       if (li) this.openResult(Number(li.dataset.i));
     });
-    const keysBar = h('p', { class: 'keys', id: 'shortcut-bar' }, 'Keys: ',
-      SHORTCUTS_SHORT.map(([k, what]) => [h('span', {}, h('kbd', {}, k), ` ${what}`), ' ']));
+    this.keysBar = h('p', { class: 'keys', id: 'shortcut-bar' });
+    this.renderKeysBar();
     mount(this.root,
       h('div', { class: 'review' },
-        h('aside', { class: 'sidebar', 'aria-label': 'Suggestions and search results' },
+        h('aside', { class: 'sidebar', 'aria-label': 'Suggestions and search results', 'data-shortcut-scope': '' },
           h('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Lists' }, this.tabSug, this.tabSearch),
           this.panelSug, this.panelSearch),
-        h('div', { class: 'work' }, this.detail, viewerRoot, keysBar)));
+        h('div', { class: 'work' }, this.detail, viewerRoot, this.keysBar)));
     this.setTab('suggestions', false);
     this.syncKindFilter();
+  }
+
+  renderKeysBar() {
+    if (shortcutsEnabled()) {
+      mount(this.keysBar, 'Keys (in the list or the selected suggestion): ',
+        SHORTCUTS_SHORT.map(([k, what]) => [h('span', {}, h('kbd', {}, k), ` ${what}`), ' ']));
+    } else {
+      mount(this.keysBar, 'Single-key shortcuts are off: use the buttons, or turn the keys on in Settings.');
+    }
   }
 
   setTab(tab, focus = true) {
@@ -265,7 +292,7 @@ export class ReviewView {
     if (li) {
       li.setAttribute('aria-selected', 'true');
       this.list.setAttribute('aria-activedescendant', li.id);
-      li.scrollIntoView({ block: 'nearest' });
+      scrollWithin(this.list, li);
     }
     this.renderDetail();
     this.openCitation();
@@ -318,10 +345,20 @@ export class ReviewView {
   }
 
   renderDetail() {
+    // Re-drawing removes the element that had the focus (a decision button, a citation): keep
+    // the focus on this panel rather than letting it fall back to <body>.
+    const hadFocus = this.detail.contains(document.activeElement) && document.activeElement !== this.detail;
+    this.drawDetail();
+    if (hadFocus && !this.detail.contains(document.activeElement)) {
+      (this.detail.querySelector('#detail-status') || this.detail.querySelector('h2') || this.detail).focus({ preventScroll: true });
+    }
+  }
+
+  drawDetail() {
     const s = this.current();
     if (!s) {
       mount(this.detail, h('div', { class: 'empty' },
-        h('h2', {}, 'Nothing to review here'),
+        h('h2', { id: 'detail-title', tabindex: '-1' }, 'Nothing to review here'),
         h('p', {}, this.filters.status === 'open'
           ? 'There are no open suggestions with these filters. Change the filters to see decided ones, or upload files on the Documents tab.'
           : 'No suggestions match these filters.')));
@@ -339,13 +376,13 @@ export class ReviewView {
     history.addEventListener('toggle', () => { if (history.open) this.loadHistory(s, history.querySelector('.history-body')); });
     mount(this.detail,
       this.conflict && this.conflict.id === s.id
-        ? h('div', { class: 'alert warn', role: 'alert', id: 'conflict' }, this.conflict.message) : null,
+        ? h('div', { class: 'alert warn', role: 'alert', id: 'conflict', tabindex: '-1' }, this.conflict.message) : null,
       h('div', { class: 'detail-head' },
-        h('h2', { id: 'detail-title' }, s.title || '(no title)'),
+        h('h2', { id: 'detail-title', tabindex: '-1' }, s.title || '(no title)'),
         h('p', { class: 'meta' },
           h('span', { class: `badge type-${s.type}` }, subjectLine(s)),
           h('span', { class: 'conf-big' }, `Confidence ${percent(s.confidence)}`),
-          h('span', { class: `status status-${s.status || 'open'}`, id: 'detail-status' }, describeStatus(s)),
+          h('span', { class: `status status-${s.status || 'open'}`, id: 'detail-status', tabindex: '-1' }, describeStatus(s)),
           s.edited ? h('span', { class: 'tag' }, 'edited by a reviewer') : null,
           s.origin === 'reviewer' ? h('span', { class: 'tag' }, 'added by a reviewer') : null,
           s.stale ? h('span', { class: 'tag warn-tag', title: 'The latest review of the files no longer makes this suggestion; it is kept with its decisions.' },
@@ -483,47 +520,89 @@ export class ReviewView {
     else toast('That was the last suggestion in this list.', 'ok');
   }
 
-  accept() {
+  /**
+   * Puts the focus somewhere sensible after a decision, never on <body>: a reviewer working
+   * the list with the keys stays in the list (the next item is announced as selected);
+   * otherwise the focus goes to the conflict message, the next suggestion's heading when the
+   * screen moved on, or this suggestion's decision status.
+   */
+  focusAfterDecision(origin, { advanced }) {
+    const inList = origin instanceof Element && origin.isConnected
+      && (this.list.contains(origin) || this.searchList.contains(origin));
+    if (inList && !(this.conflict && this.detail.querySelector('#conflict'))) { origin.focus(); return; }
+    const target = this.detail.querySelector('#conflict')
+      || this.detail.querySelector(advanced ? '#detail-title' : '#detail-status')
+      || this.detail.querySelector('#detail-title') || this.detail;
+    target.focus();
+  }
+
+  async accept() {
     const s = this.current();
     if (!s) return;
     if (s.status === 'accepted') { toast('This suggestion is already accepted.'); return; }
-    this.decide(s, { action: 'accept' }, { advance: true, verb: 'Accepted' });
+    const origin = document.activeElement;
+    await this.decide(s, { action: 'accept' }, { advance: true, verb: 'Accepted' });
+    this.focusAfterDecision(origin, { advanced: !this.current() || this.current().id !== s.id });
   }
 
   async reject() {
     const s = this.current();
     if (!s) return;
+    const origin = document.activeElement;
     let reasons;
     try { reasons = await rejectReasons(); } catch (e) { toast(`The list of reasons could not be loaded: ${e.message}`, 'error'); return; }
-    rejectDialog(s, reasons, async ({ reason, note }) => {
+    const dlg = rejectDialog(s, reasons, async ({ reason, note }) => {
       const problem = await this.decide(s, { action: 'reject', reason, note }, { verb: 'Rejected' });
       if (problem && this.conflict) return null; // the conflict banner explains; close the dialog
       if (!problem) this.advanceFrom(s.id);
       return problem;
+    });
+    this.refocusOnClose(dlg, origin, s);
+  }
+
+  /** After a decision dialog closes: the browser gives the focus back to the opener, unless the
+   * opener was re-drawn (a button of the old suggestion) or the decision moved the screen on. */
+  refocusOnClose(dlg, origin, s) {
+    dlg.addEventListener('close', () => {
+      if (dlg.returnValue === 'done') {
+        this.focusAfterDecision(origin, { advanced: !this.current() || this.current().id !== s.id });
+      } else if (!(origin instanceof Element && origin.isConnected) || origin === document.body) {
+        this.focusAfterDecision(null, { advanced: false });
+      }
     });
   }
 
   edit() {
     const s = this.current();
     if (!s) return;
-    editDialog(s, async ({ title, rationale }) => {
+    const origin = document.activeElement;
+    const dlg = editDialog(s, async ({ title, rationale }) => {
       const problem = await this.decide(s, { action: 'edit', title, rationale }, { verb: 'Edited' });
       if (problem && this.conflict) return null;
       return problem;
     });
+    this.refocusOnClose(dlg, origin, s);
   }
 
   async undo() {
+    const origin = document.activeElement;
+    const done = await this.undoLast();
+    if (this.current() && (done || !(origin instanceof Element && origin.isConnected))) {
+      this.focusAfterDecision(origin, { advanced: false });
+    }
+  }
+
+  async undoLast() {
     let id = this.undoStack.pop();
     if (!id) {
       const s = this.current();
       if (s && ((s.status && s.status !== 'open') || s.edited)) id = s.id;
     }
-    if (!id) { toast('There is nothing to undo.'); return; }
+    if (!id) { toast('There is nothing to undo.'); return false; }
     let i = this.items.findIndex((x) => x.id === id);
     let s = i >= 0 ? this.items[i] : null;
     if (!s) {
-      try { const r = await get(this.sugPath(id)); s = { ...r.data, _etag: r.etag }; } catch (e) { toast(`Could not undo: ${e.message}`, 'error'); return; }
+      try { const r = await get(this.sugPath(id)); s = { ...r.data, _etag: r.etag }; } catch (e) { toast(`Could not undo: ${e.message}`, 'error'); return false; }
     } else if (i !== this.index) {
       this.select(i);
     }
@@ -531,10 +610,11 @@ export class ReviewView {
     if (problem && !this.conflict) this.undoStack.push(id); // still there to undo later
     i = this.items.findIndex((x) => x.id === id);
     if (i < 0 && !problem) toast(`Undone: “${s.title}” (it is not in the current list).`, 'ok');
+    return true;
   }
 
   addFinding(citation) {
-    addFindingDialog(citation, async (body) => {
+    const dlg = addFindingDialog(citation, async (body) => {
       try {
         const r = await post(`/api/cases/${encodeURIComponent(this.caseId)}/suggestions`, body);
         const s = { ...r.data, _etag: r.etag || (r.data && r.data.etag) };
@@ -549,6 +629,10 @@ export class ReviewView {
       } catch (e) {
         return `Not added: ${e.message}`;
       }
+    });
+    // Once added, the focus goes to the new finding's heading (it is now the selected one).
+    dlg.addEventListener('close', () => {
+      if (dlg.returnValue === 'done') (this.detail.querySelector('#detail-title') || this.detail).focus();
     });
   }
 
@@ -593,7 +677,7 @@ export class ReviewView {
     if (li) {
       li.setAttribute('aria-selected', 'true');
       this.searchList.setAttribute('aria-activedescendant', li.id);
-      li.scrollIntoView({ block: 'nearest' });
+      scrollWithin(this.searchList, li);
     }
     this.viewer.show({
       documentId: res.document_id ?? this.docIdByName(res.document),
@@ -608,22 +692,28 @@ export class ReviewView {
 
   handleKey(ev) {
     if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (dialogOpen() || isTyping(ev.target)) return;
+    if (dialogOpen() || isTyping(ev.target) || !(ev.target instanceof Element)) return;
+    // Up and down move through a list that has the focus (the listbox pattern), whatever the
+    // setting; elsewhere they scroll as usual.
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      if (!ev.target.closest('[role=listbox]') || !this.root.contains(ev.target)) return;
+      ev.preventDefault();
+      this.move(ev.key === 'ArrowDown' ? 1 : -1);
+      return;
+    }
+    // Letters act only when the reviewer has them on and the focus is in the queue region.
+    if (!shortcutsEnabled() || !ev.target.closest(SHORTCUT_SCOPE) || !this.root.contains(ev.target)) return;
     const actions = {
       a: () => this.accept(),
       r: () => this.reject(),
       e: () => this.edit(),
       j: () => this.move(1),
-      ArrowDown: () => this.move(1),
       k: () => this.move(-1),
-      ArrowUp: () => this.move(-1),
       o: () => this.cycleCitation(),
       u: () => this.undo(),
     };
     const fn = actions[ev.key];
     if (!fn) return;
-    // Arrow keys scroll a pane when the reviewer is reading it; the letters always act.
-    if (ev.key.startsWith('Arrow') && ev.target instanceof Element && ev.target.closest('.pane')) return;
     ev.preventDefault();
     fn();
   }

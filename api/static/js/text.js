@@ -140,3 +140,45 @@ export function scrollIntoPane(pane, el) {
     pane.scrollLeft += box.left - paneBox.left - 16;
   }
 }
+
+/**
+ * The page text with each collapsed offence-details span replaced by a short marker, for a
+ * plain-text view (the keyboard citing box). Returns {display, toSource(offset, side), toDisplay(offset)}: an
+ * offset in `display` (code points) mapped back to the page text; a boundary inside a marker
+ * goes to the start of the hidden span ('start') or its end ('end'), so the whole span is cited.
+ */
+export function maskedText(text, sensitive = [], revealed = new Set()) {
+  const cps = codePoints(text);
+  const spans = mergeSpans(sensitive).map((s) => ({ start: Math.max(0, s.start), end: Math.min(cps.length, s.end) }));
+  const parts = []; // {d0, d1, s0, s1, hidden}
+  const out = [];
+  let d = 0;
+  let at = 0;
+  const push = (s0, s1, hidden) => {
+    if (s1 <= s0) return;
+    const piece = hidden ? codePoints('[offence details hidden]') : cps.slice(s0, s1);
+    parts.push({ d0: d, d1: d + piece.length, s0, s1, hidden });
+    out.push(piece.join(''));
+    d += piece.length;
+  };
+  spans.forEach((s, i) => {
+    push(at, s.start, false);
+    push(s.start, s.end, !revealed.has(i));
+    at = s.end;
+  });
+  push(at, cps.length, false);
+  const toSource = (off, side) => {
+    for (const p of parts) {
+      if (off < p.d0 || off > p.d1) continue;
+      if (!p.hidden) return p.s0 + (off - p.d0);
+      if (side === 'start' ? off < p.d1 : off > p.d0) return side === 'start' ? p.s0 : p.s1;
+    }
+    return off <= 0 ? 0 : cps.length;
+  };
+  const toDisplay = (src) => {
+    const p = parts.find((x) => src >= x.s0 && src < x.s1) || parts[parts.length - 1];
+    if (!p) return 0;
+    return p.hidden ? p.d0 : p.d0 + Math.min(src - p.s0, p.d1 - p.d0);
+  };
+  return { display: out.join(''), toSource, toDisplay };
+}
