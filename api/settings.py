@@ -18,6 +18,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from assistant.config import Settings
+from assistant.review.auth import password_problem
 from assistant.review.db import default_url
 from assistant.review.uploads import UploadLimits
 
@@ -48,11 +49,14 @@ class ApiSettings(Settings):
     # A first admin, created at start-up when no user of that name exists.
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
+    # The first admin must change the configured password before doing anything else.
+    # Default: on in production. (Off in development: the web UI has no form for it yet.)
+    admin_must_change_password: bool | None = None
 
     session_idle_minutes: int = 30
     session_max_hours: int = 12
-    max_failed_logins: int = 5
-    lockout_minutes: int = 30  # how long a lock-out lasts; 0 = until an admin unlocks
+    max_failed_logins: int = 5  # failures (one name, one address) before tries are slowed
+    lockout_minutes: int = 30  # the longest wait between two tries after failures
 
     # argon2id cost of password hashes (defaults: RFC 9106's low-memory profile).
     password_hash_time_cost: int = 3
@@ -84,18 +88,17 @@ class ApiSettings(Settings):
             )
         if self.admin_password is not None:
             pw = self.admin_password.get_secret_value()
-            if (
-                len(pw) < 12
-                or pw.lower() in KNOWN_WEAK
-                or pw.lower() == self.admin_username.lower()
-            ):
-                problems.append("ASSISTANT_ADMIN_PASSWORD is too weak (use 12 characters or more)")
+            weak = password_problem(pw, username=self.admin_username)
+            if len(pw) < 12 or pw.lower() in KNOWN_WEAK or weak:
+                problems.append(
+                    "ASSISTANT_ADMIN_PASSWORD is too weak (use 12 characters or more, not a "
+                    "common password or a pattern)"
+                )
         if self.detectors != "default" or not self.build_index:
             problems.append("ASSISTANT_DETECTORS / ASSISTANT_BUILD_INDEX are test settings")
         if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
             problems.append(
-                "the argon2 password-hash cost is below the OWASP minimum "
-                "(19 MiB of memory, 2 passes)"
+                "the argon2 password-hash cost is below the OWASP minimum (19 MiB of memory, 2 passes)"
             )
         if self.cookie_secure is False:
             problems.append("ASSISTANT_COOKIE_SECURE=false sends session cookies over plain HTTP")
@@ -106,6 +109,12 @@ class ApiSettings(Settings):
     @property
     def url(self) -> str:
         return self.database_url or default_url(self.data_dir)
+
+    @property
+    def admin_must_change(self) -> bool:
+        if self.admin_must_change_password is not None:
+            return self.admin_must_change_password
+        return self.env == "production"
 
     @property
     def secure_cookies(self) -> bool:

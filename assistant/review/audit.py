@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.review.clock import now_iso
+from assistant.review.db import writing
 from assistant.review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -86,6 +87,30 @@ def record(
     head.hash = ev.hash
     session.flush()
     return ev
+
+
+def record_now(
+    session: Session,
+    action: str,
+    *,
+    actor: str | None,
+    case_id: int | None = None,
+    target: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one event in a short write transaction of its own, committed before returning:
+    for what changes nothing else (a view, a list, a refused request)."""
+    with writing(session):
+        record(
+            session,
+            action,
+            actor=actor,
+            case_id=case_id,
+            target=target,
+            outcome=outcome,
+            detail=detail,
+        )
 
 
 @dataclass(slots=True)
