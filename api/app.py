@@ -109,7 +109,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     auth.set_hash_cost(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     engine = make_engine(settings.url)
     upgrade(engine)
-    sessions = session_factory(engine)
+    audit_cfg = settings.audit_config()
+    audit.configure(audit_cfg)
+    sessions = session_factory(engine, info={"audit": audit_cfg})
     runner = JobRunner(
         sessions,
         settings.worker_config(),

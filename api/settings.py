@@ -18,6 +18,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from assistant.config import Settings
+from assistant.review.audit import AuditKey
 from assistant.review.auth import password_problem
 from assistant.review.db import default_url
 from assistant.review.uploads import UploadLimits
@@ -46,6 +47,11 @@ class ApiSettings(Settings):
     database_url: str | None = None  # default: SQLite at <data_dir>/assistant.db
     # Key for the session-token hashes. Development: made once and kept in <data_dir>/secret.key.
     secret_key: SecretStr | None = None
+    # Key of the audit trail's hash chain (kept outside the database). Default: made once and
+    # kept in <data_dir>/audit.key. The head file (default <data_dir>/audit.head) gets each
+    # event's id and hash: keep it on append-only storage (chattr +a, or shipped off-box).
+    audit_key: SecretStr | None = None
+    audit_head_file: Path | None = None
     # A first admin, created at start-up when no user of that name exists.
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
@@ -124,24 +130,18 @@ class ApiSettings(Settings):
         """The token-hashing key: the configured one, else one kept in the data directory."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        path = Path(self.data_dir) / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process made it a moment ago
-            else:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_urlsafe(48))
-                    f.flush()
-                    os.fsync(f.fileno())
-        for _ in range(100):  # a concurrent creator may not have written it yet
-            key = path.read_text().strip()
-            if key:
-                return key
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty: delete it and start again")
+        return _key_file(Path(self.data_dir) / "secret.key")
+
+    def audit_config(self) -> AuditKey:
+        """The audit chain's key (``ASSISTANT_AUDIT_KEY``, else ``audit.key`` in the data
+        directory: outside the database either way) and its head file."""
+        key = (
+            self.audit_key.get_secret_value()
+            if self.audit_key is not None
+            else _key_file(Path(self.data_dir) / "audit.key")
+        )
+        head = self.audit_head_file or Path(self.data_dir) / "audit.head"
+        return AuditKey(key.encode(), Path(head).resolve())
 
     def upload_limits(self) -> UploadLimits:
         return UploadLimits(
@@ -170,3 +170,24 @@ class ApiSettings(Settings):
                 **({"cache_dir": str(self.cache_dir)} if self.cache_dir else {}),
             },
         }
+
+
+def _key_file(path: Path) -> str:
+    """A random key kept in ``path`` (made once, mode 0600)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it a moment ago
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+                f.flush()
+                os.fsync(f.fileno())
+    for _ in range(100):  # a concurrent creator may not have written it yet
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it and start again")

@@ -182,5 +182,6 @@ def _sqlite_events(engine: Engine, lock: threading.Lock) -> None:
             _release(record.info)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``info`` is given to each (e.g. the audit key)."""
+    return sessionmaker(engine, expire_on_commit=False, info=info)
