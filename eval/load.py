@@ -105,7 +105,11 @@ def fill(
     )
     from assistant.types import Citation, Document, Page, Suggestion
 
+    from api.settings import ApiSettings
+    from assistant.review import audit
+
     auth.set_hash_cost(1, 1024)  # logins are not what is measured here
+    audit.configure(ApiSettings(data_dir=data_dir, database_url=url).audit_config())
     engine = make_engine(url)
     upgrade(engine)
     blobs = BlobStore(data_dir)
