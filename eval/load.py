@@ -91,7 +91,8 @@ def fill(
     (through the storage services, no worker). Returns (case id, [(username, [ids])])."""
     sys.path.insert(0, str(ROOT))
     from api.migrate import upgrade
-    from assistant.review import auth
+    from api.settings import ApiSettings
+    from assistant.review import audit, auth
     from assistant.review.blobs import BlobStore
     from assistant.review.clock import now_iso
     from assistant.review.db import make_engine, session_factory
@@ -104,9 +105,6 @@ def fill(
         store_document_pages,
     )
     from assistant.types import Citation, Document, Page, Suggestion
-
-    from api.settings import ApiSettings
-    from assistant.review import audit
 
     auth.set_hash_cost(1, 1024)  # logins are not what is measured here
     audit.configure(ApiSettings(data_dir=data_dir, database_url=url).audit_config())
