@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from api.schemas import MAX_ID, SID_PATTERN, USERNAME_PATTERN
+from api.schemas import MAX_ID, SID_PATTERN, USERNAME_PATTERN, Message, ValidationMessage
 from assistant.review import auth, cases
 from assistant.review.errors import Forbidden, Unauthorized
 from assistant.review.models import Case, User
 
 COOKIE = "session"
+
+# The answers every route but login can give besides its own: not logged in, not allowed (a
+# role, a cross-site request, a password to change first), a body over its limit, a request
+# that is not valid, too busy. Declared on every router so the OpenAPI document says so.
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Message, "description": "not logged in, or the session has ended"},
+    403: {"model": Message, "description": "not allowed (role, cross-site, password change)"},
+    413: {"model": Message, "description": "the body is over this route's limit"},
+    422: {"model": ValidationMessage, "description": "the request is not valid"},
+    503: {"model": Message, "description": "the database is busy: try again"},
+}
+CASE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **COMMON_ERRORS,
+    404: {"model": Message, "description": "no such case (or not one you may open)"},
+}
 
 # Path parameters with their real bounds: out of range is a 422 before the database is asked.
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="a case id")]

@@ -7,7 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
 
-from api.deps import COOKIE, AdminUser, CurrentUser, SessionDep, UsernamePath, client_address
+from api.deps import (
+    COMMON_ERRORS,
+    COOKIE,
+    AdminUser,
+    CurrentUser,
+    SessionDep,
+    UsernamePath,
+    client_address,
+)
 from api.schemas import (
     LoginIn,
     LoginOut,
@@ -22,7 +30,7 @@ from assistant.review import audit, auth
 from assistant.review.db import writing
 from assistant.review.models import User
 
-router = APIRouter(prefix="/api", tags=["auth and users"])
+router = APIRouter(prefix="/api", tags=["auth and users"], responses=COMMON_ERRORS)
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Message},

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.deps import CaseDep, CurrentUser, DocId, JobId, PageNo, SessionDep
+from api.deps import CASE_ERRORS, CaseDep, CurrentUser, DocId, JobId, PageNo, SessionDep
 from api.schemas import (
     AssignIn,
     CaseCreate,
@@ -26,7 +26,7 @@ from assistant.review import audit, cases, documents
 from assistant.review.errors import BadRequest, NotFound
 from assistant.review.models import Job
 
-router = APIRouter(prefix="/api", tags=["cases and documents"])
+router = APIRouter(prefix="/api", tags=["cases and documents"], responses=CASE_ERRORS)
 
 
 @router.get("/cases", response_model=list[CaseOut])

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select, text
 
-from api.deps import AdminUser, CaseDep, CurrentUser, SessionDep
+from api.deps import CASE_ERRORS, AdminUser, CaseDep, CurrentUser, SessionDep
 from api.schemas import (
     LINE_PATTERN,
     MAX_ID,
@@ -23,7 +23,7 @@ from assistant.review import audit, exports, search
 from assistant.review.decisions import REJECT_REASONS
 from assistant.review.models import AuditEvent
 
-router = APIRouter(prefix="/api", tags=["search, export, audit"])
+router = APIRouter(prefix="/api", tags=["search, export, audit"], responses=CASE_ERRORS)
 VERSION = "0.1.0"
 
 

@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.deps import CaseDep, CurrentUser, SessionDep, SuggestionId
+from api.deps import CASE_ERRORS, CaseDep, CurrentUser, SessionDep, SuggestionId
 from api.schemas import DecisionIn, DecisionOut, DecisionResult, FindingIn, Message, SuggestionOut
 from assistant.review import suggestions
 
-router = APIRouter(prefix="/api", tags=["suggestions and decisions"])
+router = APIRouter(prefix="/api", tags=["suggestions and decisions"], responses=CASE_ERRORS)
 
 
 @router.get("/cases/{case_id}/suggestions", response_model=list[SuggestionOut])
