@@ -17,18 +17,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.migrate import upgrade
 from api.routes import auth as auth_routes
 from api.routes import cases as case_routes
 from api.routes import misc as misc_routes
 from api.routes import suggestions as suggestion_routes
-from api.security import AccessLog, BodyLimit, SameOriginForCookies, SecurityHeaders
+from api.security import (
+    AccessLog,
+    BodyLimit,
+    CatchAll,
+    SameOriginForCookies,
+    SecurityHeaders,
+    default_limits,
+)
 from api.settings import ApiSettings
-from assistant.review import auth
+from assistant.review import audit, auth
 from assistant.review.blobs import BlobStore
-from assistant.review.db import make_engine, session_factory
+from assistant.review.db import make_engine, read_only, session_factory
 from assistant.review.errors import ServiceError
 from assistant.review.jobs import JobRunner
 from assistant.review.models import User
@@ -54,19 +63,42 @@ def _bootstrap_admin(app: FastAPI, settings: ApiSettings) -> None:
                 settings.admin_password.get_secret_value(),
                 "admin",
                 by="setup",
+                must_change_password=settings.admin_must_change,
             )
             s.commit()
             log.info("created the first admin user")
 
 
-def _readable(exc: RequestValidationError) -> str:
-    """One sentence per problem, naming the field, instead of pydantic's nested list."""
-    parts = []
+def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
+    """(field, message) per problem; pydantic's messages never quote the submitted value."""
+    out = []
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "header")]
-        field = ".".join(loc) or "request"
-        parts.append(f"{field}: {err.get('msg', 'invalid')}")
+        msg = str(err.get("msg", "invalid"))
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if msg.startswith("String should match pattern"):
+            msg = "has characters or a form that is not allowed here"
+        out.append({"field": ".".join(loc) or "request", "message": msg})
+    return out
+
+
+def _readable(exc: RequestValidationError) -> str:
+    """One sentence naming every field that is not valid, instead of pydantic's nested list."""
+    parts = [f"{p['field']}: {p['message']}" for p in _problems(exc)]
     return "The request is not valid: " + "; ".join(parts) + "."
+
+
+class ReadsFirst:
+    """Every request's database work starts as reads (``assistant.review.db``): the services
+    take the write lock only for the statements that change something."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with read_only():
+            await self.app(scope, receive, send)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -77,7 +109,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     auth.set_hash_cost(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     engine = make_engine(settings.url)
     upgrade(engine)
-    sessions = session_factory(engine)
+    audit_cfg = settings.audit_config()
+    audit.configure(audit_cfg)
+    sessions = session_factory(engine, info={"audit": audit_cfg})
     runner = JobRunner(
         sessions,
         settings.worker_config(),
@@ -118,18 +152,50 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         max_failures=settings.max_failed_logins,
         lockout_minutes=settings.lockout_minutes,
     )
+    app.state.throttle = auth.LoginThrottle(
+        settings.max_failed_logins, max(1, settings.lockout_minutes) * 60.0
+    )
     _bootstrap_admin(app, settings)
+
+    def _audit_refused(method: str, path: str, status: int, actor: str | None) -> None:
+        try:
+            with app.state.sessions() as s:
+                audit.record_now(
+                    s,
+                    "refused",
+                    actor=actor,
+                    target=f"{method} {path}"[:200],
+                    outcome="denied",
+                    detail={"status": status},
+                )
+        except Exception as e:  # noqa: BLE001 - the refusal is answered even so
+            log.error("could not audit a refused request: %s", type(e).__name__)
+
+    async def _on_cross_site(scope: Any, why: str) -> None:
+        await run_in_threadpool(
+            _audit_refused, scope.get("method", ""), scope.get("path", ""), 403, None
+        )
+
+    app.state.on_cross_site = _on_cross_site
 
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        # Refused requests are audited (logins audit their own outcome).
+        if exc.status in (401, 403) and request.url.path != "/api/auth/login":
+            actor = getattr(request.state, "username", None)
+            await run_in_threadpool(
+                _audit_refused, request.method, request.url.path, exc.status, actor
+            )
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
             {"detail": exc.message, **exc.extra}, status_code=exc.status, headers=headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _readable(exc)}, status_code=422)
+        return JSONResponse({"detail": _readable(exc), "errors": _problems(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -138,18 +204,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             detail = "There is nothing at this address."
         return JSONResponse(
             {"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The exception's type only: its message could quote case material.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return JSONResponse(
-            {
-                "detail": "Something went wrong on the server. Nothing you decided was lost; "
-                "try again, and tell your administrator if it keeps happening."
-            },
-            status_code=500,
         )
 
     for r in (auth_routes.router, case_routes.router, suggestion_routes.router, misc_routes.router):
@@ -165,10 +219,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             return FileResponse(page, media_type="text/html", headers={"Cache-Control": "no-cache"})
         return HTMLResponse(_PLACEHOLDER)
 
-    # The last added runs first: security headers on every answer (413s and 403s included),
-    # then the access log, the body limit, and the cross-site check.
-    app.add_middleware(SameOriginForCookies)
-    app.add_middleware(BodyLimit, max_bytes=int(settings.max_request_mb * 2**20))
+    # The last added runs first: security headers on every answer (413s, 403s and 500s
+    # included), then the access log, the catch-all for errors, the body limit, and the
+    # cross-site check.
+    app.add_middleware(SameOriginForCookies, on_refused=_on_cross_site)
+    routes, other = default_limits(int(settings.max_request_mb * 2**20))
+    app.add_middleware(BodyLimit, routes=routes, default_bytes=other)
+    app.add_middleware(ReadsFirst)
+    app.add_middleware(CatchAll)
     app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders, hsts=settings.env == "production")
     return app

@@ -22,8 +22,9 @@ def main(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(settings.url)
     try:
-        with session_factory(engine)() as s:
-            check = verify_chain(s)
+        cfg = settings.audit_config()
+        with session_factory(engine, info={"audit": cfg})() as s:
+            check = verify_chain(s, cfg)
     except Exception as e:  # noqa: BLE001 - e.g. no database yet
         print(
             f"error: cannot read the audit trail at {settings.url.split('@')[-1]}: "

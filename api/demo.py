@@ -168,7 +168,11 @@ def main(args: argparse.Namespace) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.url)
     upgrade(engine)
-    sessions = session_factory(engine)
+    from assistant.review import audit
+
+    audit_cfg = settings.audit_config()
+    audit.configure(audit_cfg)
+    sessions = session_factory(engine, info={"audit": audit_cfg})
     login = ensure_users(sessions, data_dir)
 
     cases = find_cases()

@@ -3,11 +3,53 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Role = Literal["reviewer", "supervisor", "admin"]
+
+# Ids are INTEGER columns (PostgreSQL's 32-bit integer): anything outside is refused with 422
+# before the database is asked (SQLite raised OverflowError past 2**63: a 500).
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+
+# Control characters: none in names and one-line fields; tab and line breaks in free text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
+SID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _no_controls_but_lines(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError("must not contain control characters (other than tabs and line breaks)")
+    return value
+
+
+# Field metadata for one-line fields and free text: the check, and the same rule in the schema.
+NO_CONTROLS = AfterValidator(_no_controls)
+LINE_SCHEMA = Field(json_schema_extra={"pattern": LINE_PATTERN})
+NO_CONTROLS_BUT_LINES = AfterValidator(_no_controls_but_lines)
+TEXT_SCHEMA = Field(json_schema_extra={"pattern": TEXT_PATTERN})
+
+
+Username = Annotated[str, Field(pattern=USERNAME_PATTERN)]
+
+
+class In(BaseModel):
+    """Request bodies: exact JSON types (no "30" for 30, no true for 1) and no unknown fields."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class Out(BaseModel):
@@ -15,14 +57,23 @@ class Out(BaseModel):
 
 
 # --- auth and users -------------------------------------------------------------------------
-class LoginIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+class LoginIn(In):
+    username: Annotated[str, Field(min_length=1, max_length=64), NO_CONTROLS, LINE_SCHEMA]
     password: str = Field(min_length=1, max_length=1024)
+
+
+class PasswordChangeIn(In):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=10, max_length=1024)
 
 
 class UserOut(Out):
     username: str
     role: str
+
+
+class MeOut(UserOut):
+    password_change_required: bool = False
 
 
 class UserAdminOut(UserOut):
@@ -36,21 +87,22 @@ class LoginOut(Out):
     token: str
     user: UserOut
     expires_idle_minutes: int
+    password_change_required: bool = False
 
 
-class UserCreate(BaseModel):
-    username: str = Field(min_length=2, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
+class UserCreate(In):
+    username: Username
+    password: str = Field(min_length=10, max_length=1024)
     role: Role = "reviewer"
 
 
 # --- cases, documents, jobs -------------------------------------------------------------------
-class CaseCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+class CaseCreate(In):
+    name: Annotated[str, Field(min_length=1, max_length=200), NO_CONTROLS, LINE_SCHEMA]
 
 
-class AssignIn(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+class AssignIn(In):
+    username: Username
 
 
 class CaseOut(Out):
@@ -176,12 +228,14 @@ class SuggestionOut(Out):
     stale: bool = False
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(In):
     action: Literal["accept", "reject", "edit", "undo"]
-    reason: str | None = Field(default=None, max_length=100)
-    note: str | None = Field(default=None, max_length=5000)
-    title: str | None = Field(default=None, max_length=300)
-    rationale: str | None = Field(default=None, max_length=5000)
+    reason: Annotated[str, Field(max_length=100), NO_CONTROLS, LINE_SCHEMA] | None = None
+    note: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] | None = None
+    title: Annotated[str, Field(max_length=300), NO_CONTROLS, LINE_SCHEMA] | None = None
+    rationale: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] | None = (
+        None
+    )
 
 
 class DecisionOut(Out):
@@ -201,20 +255,20 @@ class DecisionResult(SuggestionOut):
     decision: DecisionOut
 
 
-class CitationIn(BaseModel):
-    document_id: int
-    page: int = Field(ge=1)
-    start: int = Field(ge=0)
-    end: int = Field(ge=1)
+class CitationIn(In):
+    document_id: Id
+    page: Id
+    start: int = Field(ge=0, le=MAX_ID)
+    end: int = Field(ge=1, le=MAX_ID)
 
 
-class FindingIn(BaseModel):
+class FindingIn(In):
     type: Literal["unfollowed_inquiry", "victim_blaming_language", "missing_interview"]
-    kind: str | None = None
-    subject: str | None = Field(default=None, max_length=200)
+    kind: Annotated[str, Field(max_length=32), NO_CONTROLS, LINE_SCHEMA] | None = None
+    subject: Annotated[str, Field(max_length=200), NO_CONTROLS, LINE_SCHEMA] | None = None
     role: Literal["victim", "suspect", "witness"] | None = None
-    title: str = Field(min_length=1, max_length=300)
-    rationale: str = Field(default="", max_length=5000)
+    title: Annotated[str, Field(min_length=1, max_length=300), NO_CONTROLS, LINE_SCHEMA]
+    rationale: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] = ""
     citation: CitationIn
 
 
@@ -243,10 +297,28 @@ class AuditOut(Out):
 
 
 class HealthOut(Out):
-    status: str
-    database: str
-    version: str
+    status: Literal["ok"]
 
 
 class Message(Out):
+    """Every error answer: one sentence saying what went wrong and what to do."""
+
     detail: str
+
+
+class FieldProblem(Out):
+    field: str
+    message: str
+
+
+class ValidationMessage(Message):
+    """422: the request's fields that are not valid, each with what is wrong."""
+
+    errors: list[FieldProblem] = []
+
+
+class UploadRefused(ValidationMessage):
+    """422 for an upload none of whose files could be accepted: why each was refused."""
+
+    job_id: int | None = None
+    files: list[FileErrorOut] = []

@@ -2,8 +2,9 @@
 
 - security headers on every response: a CSP that allows the UI's own scripts only, no
   framing (``frame-ancestors 'none'``), ``nosniff``, no referrer, no caching of API answers;
-- a limit on the size of a request body (checked on Content-Length, and counted as it
-  streams), answered with 413 and a JSON message;
+- a limit on the size of a request body, per route (a login: 8 KB; an upload: the
+  configured size; anything else: 128 KB), checked on Content-Length before anything is
+  read and counted as the body streams, answered with 413 and a JSON message;
 - a cross-site check: a cookie-authenticated change must come from this site's own pages;
 - an access log of method, path (never the query string: searches hold case words), status
   and duration.
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("assistant.access")
@@ -85,27 +89,75 @@ async def _json(send: Send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised from ``receive`` when a body passes its limit. An HTTP exception, so FastAPI's
+    body reader re-raises it as it is (any other error there becomes a 400)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteLimit:
+    """A body limit for the requests whose method is ``method`` and path matches ``pattern``."""
+
+    method: str
+    pattern: re.Pattern[str]
+    max_bytes: int
+    what: str  # for the message: "a login", "an upload"
+
+
+def default_limits(upload_bytes: int) -> tuple[list[RouteLimit], int]:
+    """Per-route limits, and the limit for every other route (JSON bodies of a few fields).
+
+    A login is two short strings; a decision or a finding at most a few thousand characters
+    (``api.schemas``); only the upload route takes files.
+    """
+    return (
+        [
+            RouteLimit("POST", re.compile(r"^/api/auth/(login|password)$"), 8 << 10, "a login"),
+            RouteLimit(
+                "POST", re.compile(r"^/api/cases/[^/]+/documents$"), upload_bytes, "an upload"
+            ),
+        ],
+        128 << 10,
+    )
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    """Refuse a body over its route's limit: on Content-Length before anything is read, and
+    by counting the bytes as they arrive (a chunked body has no length). Runs before routing,
+    so before any login check or parsing: a stranger's 300 MB login costs nothing."""
+
+    def __init__(self, app: ASGIApp, *, routes: list[RouteLimit], default_bytes: int) -> None:
+        self.app, self.routes, self.default_bytes = app, routes, default_bytes
+
+    def _limit(self, method: str, path: str) -> tuple[int, str]:
+        for r in self.routes:
+            if r.method == method and r.pattern.match(path):
+                return r.max_bytes, r.what
+        return self.default_bytes, "this request"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
-        msg = (
-            f"The upload is larger than the limit of {limit / 2**20:,.0f} MB. Send fewer "
-            "files at a time."
-        )
+        limit, what = self._limit(scope.get("method", ""), scope.get("path", ""))
+        if limit >= 1 << 20:
+            size = f"{limit / 2**20:,.0f} MB"
+        else:
+            size = f"{limit / 2**10:,.0f} KB"
+        msg = f"The body of {what} is larger than the limit of {size}."
+        if what == "an upload":
+            msg += " Send fewer files at a time."
         for k, v in scope.get("headers", []):
-            if k == b"content-length" and v.isdigit() and int(v) > limit:
-                await _json(send, 413, msg)
-                return
+            if k == b"content-length":
+                if not v.isdigit():
+                    await _json(send, 400, "The Content-Length header is not a number.")
+                    return
+                if int(v) > limit:
+                    await _json(send, 413, msg)
+                    return
         seen = 0
         started = False
 
@@ -115,7 +167,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _TooLarge
+                    raise _TooLarge(msg)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -131,14 +183,27 @@ class BodyLimit:
                 await _json(send, 413, msg)
 
 
+def _host_of(url: bytes) -> bytes | None:
+    """``example.org:8000`` from ``http://example.org:8000/path``; None if it is not a URL."""
+    scheme, sep, rest = url.partition(b"://")
+    if not sep or scheme.lower() not in (b"http", b"https"):
+        return None
+    return rest.split(b"/", 1)[0].split(b"?", 1)[0].lower()
+
+
 class SameOriginForCookies:
-    """Refuse a cookie-authenticated change whose Origin is another site (CSRF defence in
-    depth; the cookie is SameSite=Strict already). Bearer-token scripts are not affected."""
+    """Refuse a cookie-authenticated change that does not prove it came from this site's own
+    pages (CSRF defence in depth; the cookie is SameSite=Strict already).
+
+    The page's ``Origin`` must name this host; where a browser sends none (or ``null``), the
+    ``Referer`` must; with neither, the change is refused. Browsers send ``Origin`` on every
+    POST, so the UI is not affected, and neither are Bearer-token scripts (no cookie)."""
 
     SAFE = {"GET", "HEAD", "OPTIONS"}
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, on_refused: Any = None) -> None:
         self.app = app
+        self.on_refused = on_refused  # called with the scope (the audit trail)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("method") not in self.SAFE:
@@ -146,15 +211,61 @@ class SameOriginForCookies:
             uses_cookie = b"session=" in headers.get(b"cookie", b"") and not headers.get(
                 b"authorization", b""
             ).lower().startswith(b"bearer ")
-            origin = headers.get(b"origin")
-            if uses_cookie and origin and origin not in (b"null",):
-                host = headers.get(b"host", b"")
-                if origin.split(b"://", 1)[-1] != host:
+            if uses_cookie:
+                host = headers.get(b"host", b"").lower()
+                origin = headers.get(b"origin", b"").strip()
+                referer = headers.get(b"referer", b"").strip()
+                if origin and origin != b"null":
+                    claimed = _host_of(origin)
+                elif referer:
+                    claimed = _host_of(referer)
+                else:
+                    claimed = None
+                if not host or claimed != host:
+                    if self.on_refused is not None:
+                        await self.on_refused(scope, "cross-site")
                     await _json(
                         send, 403, "This request did not come from the assistant's own pages."
                     )
                     return
         await self.app(scope, receive, send)
+
+
+SERVER_ERROR = (
+    "Something went wrong on the server. Nothing you decided was lost; try again, and tell "
+    "your administrator if it keeps happening."
+)
+
+
+class CatchAll:
+    """Any unexpected error becomes a 500 with a JSON message, inside the security headers
+    and the access log (Starlette's own handler sits outside every middleware: its 500 had
+    neither, and the access log recorded status 0). Only the error's type is logged, never
+    its message or traceback: both can quote what was submitted or case material."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as e:  # noqa: BLE001 - the last line of defence
+            log.error(
+                "unexpected %s on %s %s", type(e).__name__, scope.get("method"), scope.get("path")
+            )
+            if not started:
+                await _json(send, 500, SERVER_ERROR)
 
 
 class AccessLog:

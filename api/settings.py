@@ -18,6 +18,8 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from assistant.config import Settings
+from assistant.review.audit import AuditKey
+from assistant.review.auth import password_problem
 from assistant.review.db import default_url
 from assistant.review.uploads import UploadLimits
 
@@ -45,14 +47,22 @@ class ApiSettings(Settings):
     database_url: str | None = None  # default: SQLite at <data_dir>/assistant.db
     # Key for the session-token hashes. Development: made once and kept in <data_dir>/secret.key.
     secret_key: SecretStr | None = None
+    # Key of the audit trail's hash chain (kept outside the database). Default: made once and
+    # kept in <data_dir>/audit.key. The head file (default <data_dir>/audit.head) gets each
+    # event's id and hash: keep it on append-only storage (chattr +a, or shipped off-box).
+    audit_key: SecretStr | None = None
+    audit_head_file: Path | None = None
     # A first admin, created at start-up when no user of that name exists.
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
+    # The first admin must change the configured password before doing anything else.
+    # Default: on in production. (Off in development: the web UI has no form for it yet.)
+    admin_must_change_password: bool | None = None
 
     session_idle_minutes: int = 30
     session_max_hours: int = 12
-    max_failed_logins: int = 5
-    lockout_minutes: int = 30  # how long a lock-out lasts; 0 = until an admin unlocks
+    max_failed_logins: int = 5  # failures (one name, one address) before tries are slowed
+    lockout_minutes: int = 30  # the longest wait between two tries after failures
 
     # argon2id cost of password hashes (defaults: RFC 9106's low-memory profile).
     password_hash_time_cost: int = 3
@@ -84,18 +94,17 @@ class ApiSettings(Settings):
             )
         if self.admin_password is not None:
             pw = self.admin_password.get_secret_value()
-            if (
-                len(pw) < 12
-                or pw.lower() in KNOWN_WEAK
-                or pw.lower() == self.admin_username.lower()
-            ):
-                problems.append("ASSISTANT_ADMIN_PASSWORD is too weak (use 12 characters or more)")
+            weak = password_problem(pw, username=self.admin_username)
+            if len(pw) < 12 or pw.lower() in KNOWN_WEAK or weak:
+                problems.append(
+                    "ASSISTANT_ADMIN_PASSWORD is too weak (use 12 characters or more, not a "
+                    "common password or a pattern)"
+                )
         if self.detectors != "default" or not self.build_index:
             problems.append("ASSISTANT_DETECTORS / ASSISTANT_BUILD_INDEX are test settings")
         if self.password_hash_memory_kib < 19456 or self.password_hash_time_cost < 2:
             problems.append(
-                "the argon2 password-hash cost is below the OWASP minimum "
-                "(19 MiB of memory, 2 passes)"
+                "the argon2 password-hash cost is below the OWASP minimum (19 MiB of memory, 2 passes)"
             )
         if self.cookie_secure is False:
             problems.append("ASSISTANT_COOKIE_SECURE=false sends session cookies over plain HTTP")
@@ -108,6 +117,12 @@ class ApiSettings(Settings):
         return self.database_url or default_url(self.data_dir)
 
     @property
+    def admin_must_change(self) -> bool:
+        if self.admin_must_change_password is not None:
+            return self.admin_must_change_password
+        return self.env == "production"
+
+    @property
     def secure_cookies(self) -> bool:
         return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
 
@@ -115,24 +130,18 @@ class ApiSettings(Settings):
         """The token-hashing key: the configured one, else one kept in the data directory."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        path = Path(self.data_dir) / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process made it a moment ago
-            else:
-                with os.fdopen(fd, "w") as f:
-                    f.write(secrets.token_urlsafe(48))
-                    f.flush()
-                    os.fsync(f.fileno())
-        for _ in range(100):  # a concurrent creator may not have written it yet
-            key = path.read_text().strip()
-            if key:
-                return key
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty: delete it and start again")
+        return _key_file(Path(self.data_dir) / "secret.key")
+
+    def audit_config(self) -> AuditKey:
+        """The audit chain's key (``ASSISTANT_AUDIT_KEY``, else ``audit.key`` in the data
+        directory: outside the database either way) and its head file."""
+        key = (
+            self.audit_key.get_secret_value()
+            if self.audit_key is not None
+            else _key_file(Path(self.data_dir) / "audit.key")
+        )
+        head = self.audit_head_file or Path(self.data_dir) / "audit.head"
+        return AuditKey(key.encode(), Path(head).resolve())
 
     def upload_limits(self) -> UploadLimits:
         return UploadLimits(
@@ -161,3 +170,24 @@ class ApiSettings(Settings):
                 **({"cache_dir": str(self.cache_dir)} if self.cache_dir else {}),
             },
         }
+
+
+def _key_file(path: Path) -> str:
+    """A random key kept in ``path`` (made once, mode 0600)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it a moment ago
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+                f.flush()
+                os.fsync(f.fileno())
+    for _ in range(100):  # a concurrent creator may not have written it yet
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it and start again")

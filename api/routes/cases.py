@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from api.deps import CaseDep, CurrentUser, SessionDep
+from api.deps import CASE_ERRORS, CaseDep, CurrentUser, DocId, JobId, PageNo, SessionDep
 from api.schemas import (
     AssignIn,
     CaseCreate,
@@ -20,12 +20,13 @@ from api.schemas import (
     JobOut,
     Message,
     PageOut,
+    UploadRefused,
 )
-from assistant.review import cases, documents
+from assistant.review import audit, cases, documents
 from assistant.review.errors import BadRequest, NotFound
 from assistant.review.models import Job
 
-router = APIRouter(prefix="/api", tags=["cases and documents"])
+router = APIRouter(prefix="/api", tags=["cases and documents"], responses=CASE_ERRORS)
 
 
 @router.get("/cases", response_model=list[CaseOut])
@@ -41,8 +42,10 @@ def create_case(body: CaseCreate, db: SessionDep, user: CurrentUser) -> dict[str
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses={404: {"model": Message}})
-def get_case(case: CaseDep, db: SessionDep) -> dict[str, Any]:
-    return cases.summary(db, case)
+def get_case(case: CaseDep, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    out = cases.summary(db, case)
+    audit.record_now(db, "view_case", actor=user.username, case_id=case.id)
+    return out
 
 
 @router.post("/cases/{case_id}/assignees", response_model=CaseOut)
@@ -79,11 +82,11 @@ _UPLOAD_BODY = {
     response_model=JobCreated,
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=_UPLOAD_BODY,
-    responses={413: {"model": Message}, 422: {"model": Message}},
+    responses={413: {"model": Message}, 422: {"model": UploadRefused}},
 )
 async def upload(
     request: Request, case: CaseDep, db: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Upload files (multipart field ``files``: PDF, PNG, JPEG, TIFF, DOCX, TXT, or a ZIP of
     them). They are checked before parsing, stored, then processed in the background: poll
     ``GET /api/jobs/{job_id}``.
@@ -102,6 +105,17 @@ async def upload(
         )
     if job.status == "queued":
         st.runner.enqueue(job.id)
+    elif job.status == "failed":  # every file refused: nothing was accepted
+        return JSONResponse(
+            {
+                "detail": "None of the files could be accepted: "
+                + "; ".join(f"{e['document']}: {e['error']}" for e in job.errors[:20]),
+                "errors": [],
+                "job_id": job.id,
+                "files": job.errors,
+            },
+            status_code=422,
+        )
     return {"job_id": job.id, "status": job.status, "errors": job.errors}
 
 
@@ -115,18 +129,22 @@ def _size(f: StarletteUpload) -> int:
 
 
 @router.get("/cases/{case_id}/documents", response_model=list[DocumentOut])
-def list_documents(case: CaseDep, db: SessionDep) -> list[dict[str, Any]]:
-    return documents.list_documents(db, case)
+def list_documents(case: CaseDep, db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
+    return documents.list_documents(db, user, case)
 
 
 @router.get("/cases/{case_id}/jobs", response_model=list[JobOut])
-def list_jobs(case: CaseDep, db: SessionDep) -> list[dict[str, Any]]:
+def list_jobs(case: CaseDep, db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     rows = db.execute(select(Job).where(Job.case_id == case.id).order_by(Job.id.desc())).scalars()
-    return [documents.job_dict(j) for j in rows]
+    out = [documents.job_dict(j) for j in rows]
+    audit.record_now(
+        db, "view_jobs", actor=user.username, case_id=case.id, detail={"count": len(out)}
+    )
+    return out
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={404: {"model": Message}})
-def get_job(job_id: int, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def get_job(job_id: JobId, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Progress of a processing job (stage, done, total) and the files it could not read."""
     job = db.get(Job, job_id)
     if job is None:
@@ -144,7 +162,7 @@ def get_job(job_id: int, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     responses={404: {"model": Message}},
 )
 def get_page(
-    case: CaseDep, doc_id: int, n: int, db: SessionDep, user: CurrentUser, request: Request
+    case: CaseDep, doc_id: DocId, n: PageNo, db: SessionDep, user: CurrentUser, request: Request
 ) -> dict[str, Any]:
     """A page's text (what citations index into), its word boxes as fractions of the page,
     and the spans that describe offence details (collapsed by default in the UI)."""
@@ -158,7 +176,7 @@ def get_page(
     responses={200: {"content": {"image/png": {}}}, 404: {"model": Message}},
 )
 def get_page_image(
-    case: CaseDep, doc_id: int, n: int, db: SessionDep, user: CurrentUser, request: Request
+    case: CaseDep, doc_id: DocId, n: PageNo, db: SessionDep, user: CurrentUser, request: Request
 ) -> FileResponse:
     st = request.app.state
     path = documents.page_image(db, user, case, doc_id, n, data_dir=st.data_dir, blobs=st.blobs)

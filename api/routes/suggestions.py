@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.deps import CaseDep, CurrentUser, SessionDep
+from api.deps import CASE_ERRORS, CaseDep, CurrentUser, SessionDep, SuggestionId
 from api.schemas import DecisionIn, DecisionOut, DecisionResult, FindingIn, Message, SuggestionOut
 from assistant.review import suggestions
 
-router = APIRouter(prefix="/api", tags=["suggestions and decisions"])
+router = APIRouter(prefix="/api", tags=["suggestions and decisions"], responses=CASE_ERRORS)
 
 
 @router.get("/cases/{case_id}/suggestions", response_model=list[SuggestionOut])
@@ -19,12 +19,15 @@ def list_suggestions(
     db: SessionDep,
     user: CurrentUser,
     type: Annotated[
-        str | None,
-        Query(description="unfollowed_inquiry, victim_blaming_language, missing_interview"),
+        Literal["unfollowed_inquiry", "victim_blaming_language", "missing_interview"] | None,
+        Query(),
     ] = None,
-    status: Annotated[str | None, Query(description="open, accepted or rejected")] = None,
+    status: Annotated[Literal["open", "accepted", "rejected"] | None, Query()] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
-    kind: Annotated[str | None, Query(description="unfollowed_inquiry kind, e.g. cctv")] = None,
+    kind: Annotated[
+        str | None,
+        Query(pattern="^[a-z_]{1,32}$", description="unfollowed_inquiry kind, e.g. cctv"),
+    ] = None,
     stale: Annotated[bool | None, Query(description="only (true) or no (false) stale ones")] = None,
 ) -> list[dict[str, Any]]:
     """The case's suggestions, highest confidence first, with their review state."""
@@ -62,7 +65,7 @@ def add_finding(
     responses={404: {"model": Message}},
 )
 def get_suggestion(
-    sid: str, case: CaseDep, db: SessionDep, user: CurrentUser, response: Response
+    sid: SuggestionId, case: CaseDep, db: SessionDep, user: CurrentUser, response: Response
 ) -> dict[str, Any]:
     """One suggestion; its ``ETag`` header is the version to send back in ``If-Match``."""
     out, tag = suggestions.get_suggestion(db, user, case, sid)
@@ -81,7 +84,7 @@ def get_suggestion(
     },
 )
 def decide(
-    sid: str,
+    sid: SuggestionId,
     body: DecisionIn,
     case: CaseDep,
     db: SessionDep,
@@ -97,6 +100,8 @@ def decide(
 
 
 @router.get("/cases/{case_id}/suggestions/{sid}/history", response_model=list[DecisionOut])
-def history(sid: str, case: CaseDep, db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
+def history(
+    sid: SuggestionId, case: CaseDep, db: SessionDep, user: CurrentUser
+) -> list[dict[str, Any]]:
     """Every decision on the suggestion, oldest first (nothing is ever deleted)."""
     return suggestions.history(db, user, case, sid)

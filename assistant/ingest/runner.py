@@ -124,6 +124,24 @@ def _death(w: _Worker) -> str:
     return f"the reader process stopped unexpectedly (exit status {status})"
 
 
+# What a C reader (pdfium, libtiff, zlib) does when its allocation fails under the worker's
+# memory limit (RLIMIT_AS): abort, or fault on the NULL it was given. The usual cause is a
+# file that expands far beyond its size (a decompression bomb).
+_OUT_OF_MEMORY = ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGKILL")
+
+
+def _death_outcome(why: str) -> Outcome:
+    if any(f"({sig})" in why for sig in _OUT_OF_MEMORY):
+        mb = int(os.environ.get("ASSISTANT_PARSE_MEMORY_MB", "1536"))
+        return Outcome(
+            ok=False,
+            code="too_large",
+            reason=f"the file needs more memory to read than the {mb} MB allowed (it may "
+            f"expand far beyond its size, like a decompression bomb); {why}",
+        )
+    return Outcome(ok=False, code="crash", reason=why)
+
+
 def _send(w: _Worker, request: dict[str, Any]) -> bool:
     data = json.dumps(request, ensure_ascii=False).encode("utf-8")
     try:
@@ -219,7 +237,7 @@ def run_tasks(
                     chunk = b""
                 if not chunk:
                     if w.task is not None:
-                        finish(w, Outcome(ok=False, code="crash", reason=_death(w)))
+                        finish(w, _death_outcome(_death(w)))
                     retire(w)
                     continue
                 w.buf.extend(chunk)

@@ -23,8 +23,9 @@ from assistant.ingest.cache import page_to_dict
 from assistant.types import Page
 
 _HEADER = struct.Struct(">Q")
-# A worker may use this much address space; a file that needs more is refused, not the machine.
-MEMORY_LIMIT_BYTES = 6 * 2**30
+# A worker may use this much address space (ASSISTANT_PARSE_MEMORY_MB, default 1536 MB); a file
+# that needs more (a decompression bomb) fails as too_large in seconds, not the machine.
+MEMORY_LIMIT_BYTES = int(float(os.environ.get("ASSISTANT_PARSE_MEMORY_MB", "1536")) * 2**20)
 
 
 def write_frame(fh: BinaryIO, obj: Any) -> None:

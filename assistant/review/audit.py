@@ -1,9 +1,17 @@
 """The audit trail: append-only, hash-chained events (who, what, when in UTC, which case, outcome).
 
-Each event's ``hash`` is ``sha256(prev_hash + canonical JSON of the event)``, where the
-canonical JSON holds every column but ``hash`` itself, with sorted keys and no spaces. Ids run
-1, 2, 3... with no gaps, and the ``audit_head`` row holds the last id and hash, so a changed,
-removed or truncated event all break the chain. ``verify_chain`` finds the first break.
+Each event's ``hash`` is ``HMAC-SHA256(key, prev_hash + canonical JSON of the event)``, where
+the canonical JSON holds every column but ``hash`` itself, with sorted keys and no spaces, and
+the key is kept outside the database (``ASSISTANT_AUDIT_KEY``, or ``audit.key`` in the data
+directory): someone who can rewrite the database but not read the key cannot make a changed
+event, or a recomputed chain, verify. Ids run 1, 2, 3... with no gaps, and the ``audit_head``
+row holds the last id and hash.
+
+Each committed event's (id, hash) is also appended to a head file outside the database
+(``audit.head`` in the data directory; put it on append-only or shipped-off storage), so cutting
+the last events and rewinding the head row, or rewriting events with a stolen key, is caught
+too: ``verify_chain`` checks every line of the file against the chain. The file may lag the
+database by the events of a crash (written after each commit), never lead it.
 
 Events are written in the same transaction as the action they record, so an action and its
 audit event are stored together or not at all. Details carry ids and counts, never page text.
@@ -12,18 +20,50 @@ audit event are stored together or not at all. Details carry ids and counts, nev
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from assistant.review.clock import now_iso
+from assistant.review.db import writing
 from assistant.review.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class AuditKey:
+    """The chain's key and the head file. Given to sessions as ``session.info["audit"]``
+    (``db.session_factory(engine, info=...)``), or to the process with ``configure``."""
+
+    key: bytes
+    head_file: Path | None = None
+
+
+_DEFAULT: AuditKey | None = None
+
+
+def configure(cfg: AuditKey) -> None:
+    """The key for sessions that do not carry their own (the process's one database)."""
+    global _DEFAULT
+    _DEFAULT = cfg
+
+
+def key_for(session: Session) -> AuditKey:
+    cfg = session.info.get("audit") or _DEFAULT
+    if cfg is None:
+        raise RuntimeError(
+            "The audit trail has no key: start through api.app.create_app, or call "
+            "assistant.review.audit.configure first."
+        )
+    return cfg
 
 
 def canonical(ev: AuditEvent | dict[str, Any]) -> str:
@@ -43,8 +83,30 @@ def canonical(ev: AuditEvent | dict[str, Any]) -> str:
     return json.dumps(ev, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, canonical_json: str) -> str:
-    return hashlib.sha256((prev_hash + canonical_json).encode("utf-8")).hexdigest()
+def chain_hash(prev_hash: str, canonical_json: str, key: bytes) -> str:
+    return hmac.new(key, (prev_hash + canonical_json).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@event.listens_for(Session, "after_commit")
+def _write_heads(session: Session) -> None:
+    pending = session.info.pop("audit_pending", None)
+    if not pending:
+        return
+    cfg = key_for(session)
+    if cfg.head_file is None:
+        return
+    lines = "".join(f"{seq} {h}\n" for seq, h in pending).encode()
+    # O_APPEND: each write lands at the end, whole, even with other threads writing.
+    fd = os.open(cfg.head_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, lines)
+    finally:
+        os.close(fd)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_heads(session: Session) -> None:
+    session.info.pop("audit_pending", None)
 
 
 def record(
@@ -80,12 +142,37 @@ def record(
         detail=detail or None,
         prev_hash=head.hash,
     )
-    ev.hash = chain_hash(ev.prev_hash, canonical(ev))
+    ev.hash = chain_hash(ev.prev_hash, canonical(ev), key_for(session).key)
     session.add(ev)
     head.seq = ev.id
     head.hash = ev.hash
     session.flush()
+    session.info.setdefault("audit_pending", []).append((ev.id, ev.hash))
     return ev
+
+
+def record_now(
+    session: Session,
+    action: str,
+    *,
+    actor: str | None,
+    case_id: int | None = None,
+    target: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one event in a short write transaction of its own, committed before returning:
+    for what changes nothing else (a view, a list, a refused request)."""
+    with writing(session):
+        record(
+            session,
+            action,
+            actor=actor,
+            case_id=case_id,
+            target=target,
+            outcome=outcome,
+            detail=detail,
+        )
 
 
 @dataclass(slots=True)
@@ -113,8 +200,35 @@ def _events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
         session.expunge_all()  # keep memory flat on a long trail
 
 
-def verify_chain(session: Session) -> ChainCheck:
-    """Recompute every hash in order; report the first event that does not fit the chain."""
+def _read_heads(path: Path) -> dict[int, str] | str:
+    """The head file's (id -> hash), or why it cannot be read."""
+    heads: dict[int, str] = {}
+    try:
+        with open(path, encoding="ascii") as f:
+            for i, line in enumerate(f, 1):
+                parts = line.split()
+                if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+                    return f"line {i} of the head file {path} is damaged"
+                heads[int(parts[0])] = parts[1]
+    except FileNotFoundError:
+        return f"the head file {path} is missing"
+    except (OSError, UnicodeDecodeError) as e:
+        return f"the head file {path} cannot be read ({type(e).__name__})"
+    return heads
+
+
+def verify_chain(session: Session, cfg: AuditKey | None = None) -> ChainCheck:
+    """Recompute every keyed hash in order, then check the head row and every line of the
+    head file against the chain; report the first thing that does not fit."""
+    cfg = cfg or key_for(session)
+    heads: dict[int, str] = {}
+    if cfg.head_file is not None:
+        got = _read_heads(cfg.head_file)
+        if isinstance(got, str):
+            if session.execute(select(AuditEvent.id).limit(1)).first() is not None:
+                return ChainCheck(False, 0, None, got)
+        else:
+            heads = got
     prev = GENESIS
     n = 0
     for ev in _events(session):
@@ -123,8 +237,18 @@ def verify_chain(session: Session) -> ChainCheck:
             return ChainCheck(False, n - 1, ev.id, f"event #{n} is missing (next is #{ev.id})")
         if ev.prev_hash != prev:
             return ChainCheck(False, n - 1, ev.id, "its link to the previous event does not match")
-        if chain_hash(ev.prev_hash, canonical(ev)) != ev.hash:
-            return ChainCheck(False, n - 1, ev.id, "its contents were changed after it was written")
+        if not hmac.compare_digest(chain_hash(ev.prev_hash, canonical(ev), cfg.key), ev.hash):
+            return ChainCheck(
+                False,
+                n - 1,
+                ev.id,
+                "its contents were changed after it was written (or it was not written "
+                "with this installation's audit key)",
+            )
+        if ev.id in heads and heads[ev.id] != ev.hash:
+            return ChainCheck(
+                False, n - 1, ev.id, "it differs from the one the head file recorded"
+            )
         prev = ev.hash
     head = session.get(AuditHead, 1)
     if head is None:
@@ -132,5 +256,13 @@ def verify_chain(session: Session) -> ChainCheck:
     if head.seq != n or head.hash != prev:
         return ChainCheck(
             False, n, n + 1, f"events after #{n} were removed (the head says #{head.seq})"
+        )
+    last_recorded = max(heads, default=0)
+    if last_recorded > n:
+        return ChainCheck(
+            False,
+            n,
+            n + 1,
+            f"events after #{n} were removed (the head file says #{last_recorded})",
         )
     return ChainCheck(True, n)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant.review import audit
 from assistant.review.clock import now_iso
+from assistant.review.db import writing
 from assistant.review.errors import BadRequest, Conflict, Forbidden, NotFound
 from assistant.review.models import Assignment, Case, DocumentRow, SuggestionRow, User
 
@@ -45,47 +46,51 @@ def open_case(session: Session, user: User, case_id: int, *, what: str = "case")
     case = session.get(Case, case_id)
     if case is not None and (sees_all(user) or is_assigned(session, case_id, user)):
         return case
-    audit.record(
+    audit.record_now(
         session, "access", actor=user.username, case_id=case_id, target=what, outcome="denied"
     )
-    session.commit()
     raise NotFound(NOT_FOUND.format(id=case_id))
 
 
 def create_case(session: Session, user: User, name: str) -> Case:
     name = " ".join((name or "").split())
-    if not name or len(name) > 200:
+    if not name or len(name) > 200 or any(not ch.isprintable() for ch in name):
         raise BadRequest(
-            "Give the case a name of 1 to 200 characters (for example the referral number)."
+            "Give the case a name of 1 to 200 characters, without control characters (for example the referral number)."
         )
-    if session.execute(select(Case.id).where(Case.name == name)).first():
-        raise Conflict(f"A case called '{name}' already exists. Choose another name.")
-    case = Case(name=name, created_at=now_iso(), created_by=user.username)
-    session.add(case)
-    session.flush()
-    session.add(
-        Assignment(
-            case_id=case.id, user_id=user.id, assigned_at=now_iso(), assigned_by=user.username
+    with writing(session):
+        if session.execute(select(Case.id).where(Case.name == name)).first():
+            raise Conflict("A case with this name already exists. Choose another name.")
+        case = Case(name=name, created_at=now_iso(), created_by=user.username)
+        session.add(case)
+        session.flush()
+        session.add(
+            Assignment(
+                case_id=case.id, user_id=user.id, assigned_at=now_iso(), assigned_by=user.username
+            )
         )
-    )
-    audit.record(session, "create_case", actor=user.username, case_id=case.id)
-    session.commit()
+        audit.record(session, "create_case", actor=user.username, case_id=case.id)
     return case
 
 
 def assign(session: Session, by: User, case: Case, username: str) -> None:
     require_role(by, "supervisor", "admin")
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise NotFound(f"There is no user called '{username}'.")
-    if not is_assigned(session, case.id, user):
-        session.add(
-            Assignment(
-                case_id=case.id, user_id=user.id, assigned_at=now_iso(), assigned_by=by.username
+    with writing(session):
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"There is no user called '{username}'.")
+        if not is_assigned(session, case.id, user):
+            session.add(
+                Assignment(
+                    case_id=case.id,
+                    user_id=user.id,
+                    assigned_at=now_iso(),
+                    assigned_by=by.username,
+                )
             )
+        audit.record(
+            session, "assign", actor=by.username, case_id=case.id, target=f"user:{username}"
         )
-    audit.record(session, "assign", actor=by.username, case_id=case.id, target=f"user:{username}")
-    session.commit()
 
 
 def assignees(session: Session, case_id: int) -> list[str]:
@@ -129,4 +134,6 @@ def list_cases(session: Session, user: User) -> list[dict[str, Any]]:
     q = select(Case).order_by(Case.created_at.desc(), Case.id.desc())
     if not sees_all(user):
         q = q.join(Assignment, Assignment.case_id == Case.id).where(Assignment.user_id == user.id)
-    return [summary(session, c) for c in session.execute(q).scalars()]
+    out = [summary(session, c) for c in session.execute(q).scalars()]
+    audit.record_now(session, "view_cases", actor=user.username, detail={"count": len(out)})
+    return out

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from assistant.nlp.sensitive import sensitive_spans
 from assistant.review import audit
 from assistant.review.blobs import BlobStore
 from assistant.review.clock import now_iso
+from assistant.review.db import writing
 from assistant.review.errors import BadRequest, NotFound
 from assistant.review.models import Case, DocumentRow, Job, PageRow, User
 from assistant.review.store import (
@@ -31,7 +32,7 @@ from assistant.review.store import (
     register_files,
     register_rejected,
 )
-from assistant.review.uploads import Accepted, UploadLimits, check_upload
+from assistant.review.uploads import Accepted, Rejected, UploadLimits, check_upload
 
 log = logging.getLogger("assistant.review")
 
@@ -54,11 +55,15 @@ def doc_dict(d: DocumentRow) -> dict[str, Any]:
     }
 
 
-def list_documents(session: Session, case: Case) -> list[dict[str, Any]]:
+def list_documents(session: Session, user: User, case: Case) -> list[dict[str, Any]]:
     rows = session.execute(
         select(DocumentRow).where(DocumentRow.case_id == case.id).order_by(DocumentRow.name)
     ).scalars()
-    return [doc_dict(d) for d in rows]
+    out = [doc_dict(d) for d in rows]
+    audit.record_now(
+        session, "view_documents", actor=user.username, case_id=case.id, detail={"count": len(out)}
+    )
+    return out
 
 
 def job_dict(j: Job) -> dict[str, Any]:
@@ -95,6 +100,22 @@ def upload(
     checked = check_upload(files, limits)
     if not checked:
         raise BadRequest("No files were received. Choose one or more files, or a ZIP.")
+    # Store the originals first (files on disk, no database lock held), then record them all
+    # in one short write transaction.
+    stored: list[NewFile | Rejected] = []
+    for item in checked:
+        if isinstance(item, Accepted):
+            sha, size = blobs.put_file(item.stream)
+            stored.append(NewFile(item.name, sha, size, item.media_type))
+        else:
+            stored.append(item)
+    with writing(session):
+        return _record_upload(session, user, case, stored)
+
+
+def _record_upload(
+    session: Session, user: User, case: Case, stored: list[NewFile | Rejected]
+) -> Job:
     job = Job(
         case_id=case.id,
         status="queued",
@@ -109,11 +130,10 @@ def upload(
     session.flush()
     new: list[NewFile] = []
     errors: list[dict[str, str]] = []
-    for item in checked:
-        if isinstance(item, Accepted):
-            sha, size = blobs.put_file(item.stream)
-            ensure_blob(session, sha, size)
-            new.append(NewFile(item.name, sha, size, item.media_type))
+    for item in stored:
+        if isinstance(item, NewFile):
+            ensure_blob(session, item.sha256, item.size)
+            new.append(item)
         else:
             register_rejected(
                 session, case, item.name, item.code, item.reason, job_id=job.id, by=user.username
@@ -194,20 +214,20 @@ def named_path(data_dir: Path, blobs: BlobStore, doc: DocumentRow) -> Path:
     return link
 
 
-def _lazy_boxes(session: Session, page: PageRow, doc: DocumentRow, path: Path) -> None:
+def _lazy_boxes(page: PageRow, doc: DocumentRow, path: Path) -> list[list[float]] | None:
     """Word boxes of a digital page, made once (the review skips them: too slow for 200 pages)."""
     if page.boxes is not None or doc.media_type != "pdf":
-        return
+        return None
     try:
         from assistant.ingest import page_boxes
     except ImportError:
-        return
+        return None
     try:
         boxes = page_boxes(path, page.number)
     except Exception as e:  # noqa: BLE001 - a page without boxes still shows its text
         log.warning("boxes failed doc=%s page=%s: %s", doc.id, page.number, type(e).__name__)
-        return
-    page.boxes = [
+        return None
+    return [
         [b.start, b.end, round(b.x0, 5), round(b.y0, 5), round(b.x1, 5), round(b.y1, 5)]
         for b in boxes
     ]
@@ -226,15 +246,18 @@ def page_payload(
     doc = get_document(session, case, doc_id)
     page = get_page_row(session, doc, number)
     if page.boxes is None:
-        _lazy_boxes(session, page, doc, named_path(data_dir, blobs, doc))
-    audit.record(
+        boxes = _lazy_boxes(page, doc, named_path(data_dir, blobs, doc))
+        if boxes is not None:
+            with writing(session):
+                session.execute(update(PageRow).where(PageRow.id == page.id).values(boxes=boxes))
+            page.boxes = boxes
+    audit.record_now(
         session,
         "view_page",
         actor=user.username,
         case_id=case.id,
         target=f"doc:{doc.id}/page:{number}",
     )
-    session.commit()
     return {
         "document": doc.name,
         "document_id": doc.id,
@@ -287,19 +310,17 @@ def page_image(
         except Exception as e:  # noqa: BLE001 - the page text is still there to read
             log.warning("page image failed doc=%s page=%s: %s", doc.id, number, type(e).__name__)
             raise NotFound(
-                f"The image of page {number} of {doc.name} could not be drawn; "
-                "read its text instead."
+                f"The image of page {number} of {doc.name} could not be drawn; read its text instead."
             ) from None
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(png)
         os.replace(tmp, out)
-    audit.record(
+    audit.record_now(
         session,
         "view_image",
         actor=user.username,
         case_id=case.id,
         target=f"doc:{doc.id}/page:{number}",
     )
-    session.commit()
     return out

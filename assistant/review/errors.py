@@ -13,10 +13,17 @@ from assistant.errors import AssistantError
 class ServiceError(AssistantError):
     status = 400
 
-    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra or {}  # more fields for the JSON answer (e.g. 412: the current state)
+        self.headers = headers or {}  # e.g. Retry-After
 
 
 class BadRequest(ServiceError):
@@ -59,3 +66,11 @@ class PreconditionRequired(ServiceError):
 
 class NotReady(ServiceError):
     status = 409
+
+
+class TooManyRequests(ServiceError):
+    status = 429
+
+
+class Busy(ServiceError):
+    status = 503

@@ -236,6 +236,7 @@ def export(session: Session, user: User, case: Case, fmt: str) -> tuple[str, Any
         out = ("text/csv; charset=utf-8", review_csv(session, case))
     else:
         out = ("text/html; charset=utf-8", review_report(session, case, user))
-    audit.record(session, "export", actor=user.username, case_id=case.id, detail={"format": fmt})
-    session.commit()
+    audit.record_now(
+        session, "export", actor=user.username, case_id=case.id, detail={"format": fmt}
+    )
     return out

@@ -37,9 +37,11 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))  # reviewer | supervisor | admin
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    locked_until: Mapped[str | None] = mapped_column(String(32), nullable=True)  # unused
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The first admin's password came from the environment: it must be changed first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AuthSession(Base):

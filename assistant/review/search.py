@@ -133,12 +133,11 @@ def search(
     ids = doc_ids(session, case.id)
     for h in hits:
         h["document_id"] = ids.get(h["document"])
-    audit.record(
+    audit.record_now(
         session,
         "search",
         actor=user.username,
         case_id=case.id,
         detail={"mode": mode, "query": q[:200], "hits": len(hits)},
     )
-    session.commit()
     return hits

@@ -8,6 +8,7 @@ is stored and the other gets 412.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from assistant.review import audit
 from assistant.review.clock import now_iso
+from assistant.review.db import writing
 from assistant.review.decisions import ACTIONS, REJECT_REASONS, derive_state, last_undoable
 from assistant.review.errors import (
     BadRequest,
@@ -99,14 +101,13 @@ def list_suggestions(
     q = q.order_by(SuggestionRow.confidence.desc(), SuggestionRow.type, SuggestionRow.sid)
     ids = doc_ids(session, case.id)
     out = [to_dict(r, ids) for r in session.execute(q).scalars()]
-    audit.record(
+    audit.record_now(
         session,
         "view_suggestions",
         actor=user.username,
         case_id=case.id,
         detail={"count": len(out)},
     )
-    session.commit()
     return out
 
 
@@ -123,9 +124,9 @@ def get_suggestion(
     session: Session, user: User, case: Case, sid: str
 ) -> tuple[dict[str, Any], str]:
     row = _row(session, case, sid)
-    audit.record(session, "view_suggestion", actor=user.username, case_id=case.id, target=sid)
-    session.commit()
-    return to_dict(row, doc_ids(session, case.id)), etag(row)
+    out = to_dict(row, doc_ids(session, case.id))
+    audit.record_now(session, "view_suggestion", actor=user.username, case_id=case.id, target=sid)
+    return out, etag(row)
 
 
 def _decisions(session: Session, case_id: int, sid: str) -> list[DecisionRow]:
@@ -156,8 +157,7 @@ def decision_dict(d: DecisionRow) -> dict[str, Any]:
 def history(session: Session, user: User, case: Case, sid: str) -> list[dict[str, Any]]:
     _row(session, case, sid)
     out = [decision_dict(d) for d in _decisions(session, case.id, sid)]
-    audit.record(session, "view_history", actor=user.username, case_id=case.id, target=sid)
-    session.commit()
+    audit.record_now(session, "view_history", actor=user.username, case_id=case.id, target=sid)
     return out
 
 
@@ -168,15 +168,13 @@ def parse_if_match(value: str | None) -> int:
             "(reload the suggestion to get it)."
         )
     v = value.strip()
-    if v.startswith("W/"):
-        v = v[2:]
-    v = v.strip('"')
-    if not v.isdigit():
+    # If-Match compares strongly (RFC 9110 13.1.1): a weak validator never matches.
+    m = re.fullmatch(r'"([0-9]{1,10})"', v)
+    if m is None:
         raise PreconditionFailed(
-            "The If-Match header does not name a version of this suggestion. "
-            "Reload it and try again."
+            "The If-Match header does not name a version of this suggestion. Reload it and try again."
         )
-    return int(v)
+    return int(m.group(1))
 
 
 def _apply_state(row: SuggestionRow, decisions: list[DecisionRow]) -> None:
@@ -202,11 +200,25 @@ def decide(
     """Append one decision. Returns (suggestion, new ETag, the decision); commits.
 
     Raises 428 without If-Match, 412 when the suggestion changed since that version.
+    The whole check-and-append is one short write transaction.
     """
     version = parse_if_match(if_match)
     verb = str(body.get("action") or "")
     if verb not in ACTIONS:
         raise BadRequest("The action must be one of: accept, reject, edit, undo.")
+    with writing(session):
+        return _decide(session, user, case, sid, version, verb, body)
+
+
+def _decide(
+    session: Session,
+    user: User,
+    case: Case,
+    sid: str,
+    version: int,
+    verb: str,
+    body: dict[str, Any],
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
     row = _row(session, case, sid)
     if row.version != version:
         raise PreconditionFailed(
@@ -248,8 +260,7 @@ def decide(
         session.rollback()
         current = _row(session, case, sid)
         raise PreconditionFailed(
-            "Someone else changed this suggestion at the same moment. Reload it, check, and "
-            "decide again.",
+            "Someone else changed this suggestion at the same moment. Reload it, check, and decide again.",
             extra={"current": to_dict(current, doc_ids(session, case.id))},
         )
     row.version = version + 1
@@ -281,14 +292,22 @@ def decide(
             **({"reason": reason} if reason else {}),
         },
     )
+    out = to_dict(row, doc_ids(session, case.id))
     session.commit()
-    return to_dict(row, doc_ids(session, case.id)), etag(row), decision_dict(d)
+    return out, etag(row), decision_dict(d)
 
 
 def add_finding(
     session: Session, user: User, case: Case, body: dict[str, Any]
 ) -> tuple[dict[str, Any], str]:
     """A reviewer's own finding, cited by (document, page, start, end); quote from the page."""
+    with writing(session):
+        return _add_finding(session, user, case, body)
+
+
+def _add_finding(
+    session: Session, user: User, case: Case, body: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
     typ = body.get("type")
     if typ not in SUGGESTION_TYPES:
         raise BadRequest("The type must be one of: " + ", ".join(SUGGESTION_TYPES) + ".")
@@ -396,5 +415,6 @@ def add_finding(
         target=s.id,
         detail={"document": doc.id, "page": page_no},
     )
+    out = to_dict(row, doc_ids(session, case.id))
     session.commit()
-    return to_dict(row, doc_ids(session, case.id)), etag(row)
+    return out, etag(row)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apiutil import add_user, login, seed_case
@@ -122,11 +123,11 @@ def test_removed_or_rehashed_events_are_detected(
             ev = s.get(AuditEvent, 5)
             assert ev is not None
             ev.actor = "mallory"
-            ev.hash = chain_hash(ev.prev_hash, canonical(ev))
+            ev.hash = chain_hash(ev.prev_hash, canonical(ev), app.state.settings.audit_config().key)
         s.commit()
     rc, out = _verify_in_process(app, capsys)
     assert rc == 1, out
-    assert {"delete_middle": "#6", "truncate_tail": "removed", "rehash_one": "#6"}[attack] in out
+    assert {"delete_middle": "#6", "truncate_tail": "removed", "rehash_one": "#5"}[attack] in out
 
 
 def _drop_guard(app: FastAPI) -> None:
@@ -150,3 +151,74 @@ def _verify_in_process(app: FastAPI, capsys: pytest.CaptureFixture[str]) -> tupl
         return rc, capsys.readouterr().out
     finally:
         mp.undo()
+
+
+def _rewrite_from(s: Any, first: int, hasher: Any) -> None:
+    """What an attacker with the database does: change event ``first`` and recompute every
+    hash after it (and the head row), so the stored chain is consistent again."""
+    from assistant.review.audit import canonical
+    from assistant.review.models import AuditHead
+
+    rows = list(
+        s.execute(
+            select(AuditEvent).where(AuditEvent.id >= first).order_by(AuditEvent.id)
+        ).scalars()
+    )
+    prev = rows[0].prev_hash
+    for ev in rows:
+        if ev.id == first:
+            ev.actor = "mallory"
+        ev.prev_hash = prev
+        ev.hash = hasher(prev, canonical(ev))
+        prev = ev.hash
+    head = s.get(AuditHead, 1)
+    head.seq, head.hash = rows[-1].id, prev
+
+
+@pytest.mark.parametrize("attack", ["sha256_rewrite", "keyed_rewrite", "keyed_truncate"])
+def test_rewrites_and_truncation_need_the_key_and_the_head_file(
+    client: TestClient, app: FastAPI, capsys: pytest.CaptureFixture[str], attack: str
+) -> None:
+    """Issue 9 point 3: dropping the triggers, editing an event and recomputing every hash
+    (without the key) no longer verifies; with a stolen key, the head file outside the
+    database still catches both a rewrite and cutting the last events off."""
+    import hashlib
+
+    from assistant.review.audit import chain_hash
+    from assistant.review.models import AuditHead
+
+    _activity(client, app)
+    key = app.state.settings.audit_config().key
+    _drop_guard(app)
+    with app.state.sessions() as s:
+        last = s.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc())).scalars().first()
+        assert last is not None and last > 7
+        if attack == "sha256_rewrite":
+            _rewrite_from(s, 5, lambda p, c: hashlib.sha256((p + c).encode()).hexdigest())
+        elif attack == "keyed_rewrite":
+            _rewrite_from(s, 5, lambda p, c: chain_hash(p, c, key))
+        else:
+            cut = last - 2
+            s.execute(text(f"DELETE FROM audit_events WHERE id > {cut}"))
+            ev = s.get(AuditEvent, cut)
+            head = s.get(AuditHead, 1)
+            head.seq, head.hash = cut, ev.hash
+        s.commit()
+    rc, out = _verify_in_process(app, capsys)
+    assert rc == 1, out
+    expected = {
+        "sha256_rewrite": "#5",
+        "keyed_rewrite": "head file",
+        "keyed_truncate": "head file says",
+    }[attack]
+    assert expected in out, out
+
+
+def test_head_file_follows_every_event(client: TestClient, app: FastAPI) -> None:
+    _activity(client, app)
+    head_file = app.state.settings.audit_config().head_file
+    lines = head_file.read_text().split()
+    with app.state.sessions() as s:
+        n = s.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc())).scalars().first()
+    seqs = sorted(int(x) for x in lines[0::2])
+    assert seqs == list(range(1, n + 1))

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from assistant.review.auth import LoginThrottle
 from assistant.review.clock import iso_in
 from assistant.review.models import AuditEvent, AuthSession, User
 
@@ -21,7 +22,11 @@ def test_login_me_logout_and_cookie(client: TestClient) -> None:
     assert "session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
     assert "secure" not in cookie  # plain http on 127.0.0.1 in development
     # The cookie alone authenticates the browser.
-    assert client.get("/api/me").json() == {"username": "admin", "role": "admin"}
+    assert client.get("/api/me").json() == {
+        "username": "admin",
+        "role": "admin",
+        "password_change_required": False,
+    }
     client.cookies.clear()
     h = {"Authorization": f"Bearer {body['token']}"}
     assert client.get("/api/me", headers=h).status_code == 200
@@ -39,20 +44,22 @@ def test_tokens_and_passwords_are_stored_hashed(client: TestClient, app: FastAPI
         assert hashes and token not in hashes
 
 
-def test_wrong_password_then_lockout_then_admin_unlock(client: TestClient, app: FastAPI) -> None:
+def test_failed_logins_slow_down_then_admin_clears(client: TestClient, app: FastAPI) -> None:
+    """Five failures for a name from one address: the next try waits (429, Retry-After),
+    with the same answer for a known and an unknown name; an admin clears it at once."""
+    clock = [1000.0]
+    app.state.throttle = LoginThrottle(5, 1800.0, clock=lambda: clock[0])
     add_user(app, "rita")
-    for i in range(4):
-        r = client.post("/api/auth/login", json={"username": "rita", "password": "wrong-password"})
-        assert r.status_code == 401, i
-    r = client.post("/api/auth/login", json={"username": "rita", "password": "wrong-password"})
-    assert r.status_code == 423
-    assert "locked" in r.json()["detail"] and "administrator" in r.json()["detail"]
-    # Locked: even the right password is refused.
-    r = client.post("/api/auth/login", json={"username": "rita", "password": PASSWORD})
-    assert r.status_code == 423
+    for name in ("rita", "nobody"):
+        for i in range(5):
+            r = client.post("/api/auth/login", json={"username": name, "password": "wrong-pw-1"})
+            assert r.status_code == 401 and r.json()["detail"] == "Wrong username or password.", i
+        r = client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+        assert r.status_code == 429 and r.headers["retry-after"] == "1"
+        assert "wait" in r.json()["detail"].lower() and name not in r.json()["detail"]
     admin = login(client, "admin")
     users = {u["username"]: u for u in client.get("/api/users", headers=admin).json()}
-    assert users["rita"]["locked"] is True
+    assert users["rita"]["locked"] is True and users["rita"]["failed_logins"] == 5
     assert client.post("/api/users/rita/unlock", headers=admin).json()["locked"] is False
     login(client, "rita")
     with app.state.sessions() as s:
@@ -65,20 +72,27 @@ def test_wrong_password_then_lockout_then_admin_unlock(client: TestClient, app: 
             ).scalars()
         ]
     assert events.count(("rita", "login", "failed")) == 5
-    assert ("rita", "login", "locked") in events
+    assert (None, "login", "throttled") in events
     assert ("admin", "unlock_user", "ok") in events
     assert events[-1] == ("rita", "login", "ok")
 
 
-def test_lock_expires_after_its_time(client: TestClient, app: FastAPI) -> None:
+def test_delays_grow_and_pass(client: TestClient, app: FastAPI) -> None:
+    clock = [1000.0]
+    app.state.throttle = LoginThrottle(5, 1800.0, clock=lambda: clock[0])
     add_user(app, "sam")
-    with app.state.sessions() as s:
-        s.execute(
-            update(User)
-            .where(User.username == "sam")
-            .values(failed_logins=5, locked_until=iso_in(minutes=-1))
-        )
-        s.commit()
+    waits = []
+    for _ in range(5):
+        client.post("/api/auth/login", json={"username": "sam", "password": "wrong-pw-1"})
+    for _ in range(4):
+        r = client.post("/api/auth/login", json={"username": "sam", "password": "wrong-pw-1"})
+        assert r.status_code == 429
+        waits.append(int(r.headers["retry-after"]))
+        clock[0] += waits[-1]  # wait as told: the next try counts (and fails)
+        r = client.post("/api/auth/login", json={"username": "sam", "password": "wrong-pw-1"})
+        assert r.status_code == 401
+    assert waits == [1, 2, 4, 8]
+    clock[0] += 16
     login(client, "sam")
 
 

@@ -208,8 +208,9 @@ def test_upload_limits_over_http(client: TestClient, app: FastAPI) -> None:
     h = login(client, "alice")
     cid = client.post("/api/cases", headers=h, json={"name": "Op Elm"}).json()["id"]
     r = _upload(client, cid, h, [("slip.zip", _zip({"../evil.txt": b"x"})), ("e.txt", b"")])
-    assert r.status_code == 202
-    assert {e["code"] for e in r.json()["errors"]} == {"unsafe_zip", "empty"}
+    # No file accepted: 422, each file with why it was refused (issue 9, point 10).
+    assert r.status_code == 422
+    assert {e["code"] for e in r.json()["files"]} == {"unsafe_zip", "empty"}
     job = client.get(f"/api/jobs/{r.json()['job_id']}", headers=h).json()
     assert job["status"] == "failed" and job["error"] == "None of the files could be processed."
     r = client.post(f"/api/cases/{cid}/documents", headers=h, data={"x": "1"})
