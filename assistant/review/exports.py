@@ -160,7 +160,7 @@ def review_report(session: Session, case: Case, user: User) -> str:
     versions = case.versions or {}
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Action plan: {e(case.name)}</title><style>{_CSS}</style></head><body>",
+        f"<title>Action plan: {e(case.name)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Reinvestigation action plan: {e(case.name)}</h1>",
         f"<p class='meta'>Produced {e(now_iso())} by {e(user.username)} from the case review "
         f"assistant. {len(sugs)} accepted finding(s). The assistant suggests; every finding "
@@ -220,7 +220,7 @@ def review_report(session: Session, case: Case, user: User) -> str:
     for k, v in sorted(versions.items()):
         parts.append(f"<tr><td>{e(str(k))}</td><td>{e(str(v))}</td></tr>")
     parts.append(f"</table><p class='meta'>Case reviewed at {e(case.reviewed_at or 'n/a')}.</p>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts)
 
 

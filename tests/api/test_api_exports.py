@@ -118,6 +118,9 @@ def test_report_lists_accepted_findings_as_actions(
     rejected = decided["sugs"][1]["citations"][0]["quote"]
     assert rejected not in html  # the rejected one is not an action
     assert "seed" in html  # model / ruleset versions
+    # One <main> landmark holding the whole report (axe: landmark-one-main, region).
+    assert html.count("<main>") == 1 and html.index("<main>") < html.index("<h1>")
+    assert html.index("</main>") > html.index("Model and ruleset versions")
 
 
 def test_unknown_format(client: TestClient, decided: dict[str, Any]) -> None:

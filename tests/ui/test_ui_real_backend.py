@@ -236,12 +236,6 @@ def test_someone_elses_change_is_never_overwritten(
     assert suggestions(real_server, seeded_case["id"])[title]["status"] == "rejected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the printable report (assistant/review/exports.py, another worktree's files) has no "
-    "<main> landmark: axe's landmark-one-main and region rules. Wrap its body in <main>, then "
-    "remove this marker",
-)
 def test_printable_report_passes_axe(
     browser: Any, real_server: Server, seeded_case: dict[str, Any]
 ) -> None:
