@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.nlp.context import CaseContext
+from assistant.nlp.segment import NEW_UNIT
 from assistant.types import Citation, Segment
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -22,16 +23,24 @@ def cite_segment(
     focus: tuple[int, int] | None = None,
     *,
     extend_short: bool = True,
+    tight: bool = False,
 ) -> Citation:
     """A citation for a segment, grounded in the page text.
 
     ``focus`` (page offsets) is the part that must stay in the quote when the segment is too
     long. A short segment ("The footage was not collected.") is extended with the sentence
-    before it on the same page and block, because a finding often spans the two.
+    before it on the same page and block, because a finding often spans the two. ``tight``
+    keeps only the line unit that holds the focus when the segment runs several complete
+    lines together (a heading and two list items the segmenter could not tell apart), so a
+    quote never carries a neighbouring finding with it.
     """
     text = ctx.page_text(seg.document, seg.page)
     start, end = seg.start, seg.end
-    if extend_short and len(tokens(seg.text)) < 12:
+    if tight and focus is not None:
+        start, end = _line_unit(text, start, end, focus[0])
+    # (tight: a short line of its own is not extended with the line before it)
+    line_start = tight and "\n" in text[text.rfind(".", 0, start) + 1:start]
+    if extend_short and len(tokens(seg.text)) < 12 and not _opens_unit(text, start) and not line_start:
         prev = _previous_sentence(text, start)
         if prev is not None and len(tokens(text[prev:end])) <= MAX_CITE_TOKENS:
             start = prev
@@ -40,6 +49,32 @@ def cite_segment(
     if not (0 <= start < end <= len(text)) or not text[start:end].strip():
         raise ValueError(f"citation out of its page: {seg.document} p.{seg.page} [{start}:{end}]")
     return Citation(seg.document, seg.page, start, end, text[start:end])
+
+
+_UNIT_BREAK = re.compile(r"(?<=[.;!?])[ \t]*\n(?=\s*[A-Z0-9(\-*\u2022])")
+
+
+def _line_unit(text: str, start: int, end: int, at: int) -> tuple[int, int]:
+    """The piece of [start, end) that holds offset ``at``, where pieces are cut at line breaks
+    after a full stop (a new line that starts a new sentence or item)."""
+    cuts = [start] + [m.end() for m in _UNIT_BREAK.finditer(text, start, end)] + [end]
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a <= at < b:
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            while a < b and text[a].isspace():
+                a += 1
+            return (a, b) if len(tokens(text[a:b])) >= 4 else (start, end)
+    return start, end
+
+
+def _opens_unit(text: str, start: int) -> bool:
+    """True when the segment at ``start`` opens a line that is a unit of its own (a log entry,
+    a numbered action, a table row): the line before it is another entry, not its context."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    return bool(NEW_UNIT.match(text, line_start))
 
 
 def _previous_sentence(text: str, start: int) -> int | None:

@@ -192,6 +192,17 @@ def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
+def _named_witness_segments(ctx: CaseContext) -> set[int]:
+    """Segments that name a witness by name or code ("Kirsty HOLLAND", "W2", "NOM1 TOOMER")."""
+    from assistant.nlp.people import find_people
+
+    out: set[int] = set()
+    for p in find_people(ctx):
+        if p.role == "witness" and (p.surname or p.labels):
+            out.update(m.seg for m in p.mentions if m.how not in ("first", "nick"))
+    return out
+
+
 def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
     """Group the open mentions of one kind into lines of inquiry about one object each.
 
@@ -500,6 +511,13 @@ class UnfollowedInquiryDetector(Detector):
                      if not ans]
             if not opens:
                 continue
+            if kind == "witness":
+                # A named witness without a statement is a missing interview; the witness line
+                # of inquiry is tracing people not yet named (neighbours, staff, a driver).
+                named = _named_witness_segments(ctx)
+                opens = [m for m in opens if m.seg not in named]
+                if not opens:
+                    continue
             if kind == "suspect":
                 # a named suspect not interviewed is a missing interview instead: the suspect
                 # line of inquiry is identifying and tracing them
@@ -571,7 +589,10 @@ class UnfollowedInquiryDetector(Detector):
         seen: set[tuple[str, int, int, int]] = set()
         for m in line[:MAX_CITES]:
             seg = ctx.segments[m.seg]
-            c = cite_segment(ctx, seg, (seg.start + m.trig[0], seg.start + m.trig[1]))
+            # the quote keeps the words that leave the line open, else the words that raise it
+            cue = m.status.start >= 0 and m.status.end <= len(seg.text)
+            focus = (m.status.start, m.status.end) if cue else m.trig
+            c = cite_segment(ctx, seg, (seg.start + focus[0], seg.start + focus[1]), tight=True)
             key = (c.document, c.page, c.start, c.end)
             if key not in seen:
                 seen.add(key)

@@ -23,7 +23,7 @@ _ABBREV = {
 
 # A line that starts a new unit: bullets, numbered items, dates, times, log entry numbers,
 # table cells, "Label:" headings.
-_NEW_UNIT = re.compile(
+NEW_UNIT = re.compile(
     r"""^\s*(
         [-*\u2022\u25cf\u25aa>]\s |                 # bullets
         \(?\d{1,3}[.)]\s |                          # 1. or 1)
@@ -69,7 +69,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             prev_line = ""
             continue
         is_row = bool(_TABLE_LINE.search(stripped))  # inner gaps only: indentation is not a table
-        starts_unit = bool(_NEW_UNIT.match(line))
+        starts_unit = bool(NEW_UNIT.match(line))
         # A line that starts in lower case after a line with no closing punctuation carries
         # on the same sentence (wrapped text in notebooks and narrow columns).
         continues = (
