@@ -13,6 +13,7 @@ document records its result. The detector:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -190,6 +191,34 @@ def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
         used |= keys
         kept.append(s)
     return kept
+
+
+# A bare mention the action-status classifier reads as a recorded result at this probability
+# or above is not suggested.
+RESULT_PROB = 0.85
+_CLF_STATE: dict[str, Any] = {}
+
+
+def action_result_probs(texts: list[str]) -> tuple[list[float], str] | None:
+    """P(the sentence records an inquiry's result) from the fine-tuned action-status
+    classifier, in the model helper process when it runs, else in this one; None when no
+    classifier can run (the rules then decide alone)."""
+    if not texts or _CLF_STATE.get("failed"):
+        return None
+    try:
+        from assistant.nlp import model_server
+
+        if model_server.enabled() and not os.environ.get("ASSISTANT_MODEL_SERVER_CHILD") \
+                and model_server.get_client().available:
+            version, probs = model_server.get_client().request("clause", ("action_status", texts))
+            return [float(p) for p in probs], f"clause-minilm:{version}"
+        from assistant.nlp.clause_model import load_clause_classifier
+
+        clf = load_clause_classifier("action_status")
+        return [float(p) for p in clf.predict(texts)], f"clause-minilm:{clf.version}"
+    except Exception:  # noqa: BLE001 - a missing or failing model must not stop the review
+        _CLF_STATE["failed"] = True
+        return None
 
 
 def _named_witness_segments(ctx: CaseContext) -> set[int]:
@@ -537,6 +566,7 @@ class UnfollowedInquiryDetector(Detector):
                 conf, why = self._confidence(ctx, kind, line)
                 if conf is not None:
                     lines.append((conf, line, why))
+            lines = self._drop_resulted(ctx, lines)
             lines.sort(key=lambda t: (-t[0], t[1][0].seg))
             if not lines:
                 continue
@@ -551,6 +581,26 @@ class UnfollowedInquiryDetector(Detector):
                 conf = clamp(conf - LINE_PENALTY * rank)
                 out.append(self._suggest(ctx, rules[kind], line, conf, {**why, "line_rank": rank}))
         return _drop_shadowed(out)
+
+    def _drop_resulted(
+        self, ctx: CaseContext, lines: list[tuple[float, list[_Mention], dict[str, Any]]]
+    ) -> list[tuple[float, list[_Mention], dict[str, Any]]]:
+        """Lines raised only by a bare mention are read by the fine-tuned action-status
+        classifier (models/clause_classifiers/action_status): where it is confident the
+        sentence records a result ("checked, no cameras at the address"), the line is dropped.
+        Explicit "not done" and "requested/awaiting" lines are never dropped by it."""
+        bare = [k for k, (_, line, _) in enumerate(lines) if all(m.status.status == "mention" for m in line)]
+        if not bare:
+            return lines
+        texts = [ctx.segments[lines[k][1][0].seg].text for k in bare]
+        got = action_result_probs(texts)
+        if got is None:
+            return lines
+        probs, version = got
+        drop = {k for k, p in zip(bare, probs, strict=True) if p >= RESULT_PROB}
+        for k, p in zip(bare, probs, strict=True):
+            lines[k][2]["action_status"] = {"p_result": round(p, 3), "model": version}
+        return [t for k, t in enumerate(lines) if k not in drop]
 
     def _confidence(
         self, ctx: CaseContext, kind: str, line: list[_Mention]
