@@ -14,6 +14,12 @@ page is decoded as the pipeline decodes it (its recorded resolution included) an
 Variants: ``plain`` (Tesseract alone: the page in grey, psm 3), ``before`` (the cleaning used
 until issue 10: flatten, Otsu, nearest-neighbour deskew, always), ``after`` (``DEFAULT_OCR``).
 ``--cache DIR`` keeps the fixed variants' text (plain, before) between runs.
+
+    .venv/bin/python -m eval.ocr_kinds --speed 4      # CPU per page on the benchmark's scans
+
+``--speed N`` times instead: CPU seconds (ours and Tesseract's) per page of the first N pages
+of ``eval.benchmark``'s scanned bundle, each variant in turn, best of ``--repeat`` runs, one
+page at a time (CPU time, unlike wall time, hardly depends on what else the machine runs).
 """
 
 from __future__ import annotations
@@ -196,6 +202,31 @@ def table(pages: list[EvalPage], results: dict[str, dict[str, dict[str, float]]]
     return "\n".join(lines)
 
 
+def speed(n_pages: int, names: list[str], repeat: int) -> dict[str, float]:
+    """CPU seconds per page (cleaning + Tesseract) on the benchmark's scanned bundle."""
+    import tempfile
+
+    import pypdfium2 as pdfium
+
+    from eval.bundles import SCAN_DPI, make_scanned_case
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = pdfium.PdfDocument(str(make_scanned_case(Path(tmp), n_pages) / "scan.pdf"))
+        images = [pdf[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
+        pdf.close()
+    best: dict[tuple[str, int], float] = {}
+    for _ in range(repeat):
+        for name in names:
+            for i, img in enumerate(images):
+                ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                c0 = time.thread_time()
+                ocr_image(img, dpi=SCAN_DPI, config=VARIANTS[name], timeout=600)
+                ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime + time.thread_time() - c0
+                best[(name, i)] = min(best.get((name, i), float("inf")), cpu)
+    return {n: sum(best[(n, i)] for i in range(len(images))) / len(images) for n in names}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--per-kind", type=int, default=2, help="generated pages per kind (default 2)")
@@ -206,8 +237,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="keep plain/before results here")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--pages", action="store_true", help="also print every page's CER")
+    ap.add_argument("--speed", type=int, default=0, metavar="N", help="time N bundle pages instead")
+    ap.add_argument("--repeat", type=int, default=2)
     a = ap.parse_args(argv)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if a.speed:
+        names = a.variants.split(",")
+        cpu = speed(a.speed, names, a.repeat)
+        base = cpu.get("plain", next(iter(cpu.values())))
+        print(f"CPU per page, {a.speed} pages of the benchmark's scanned bundle, best of {a.repeat}:")
+        for n, sec in cpu.items():
+            print(f"  {n:8s} {sec:6.2f} s  {sec / base:5.2f}x plain")
+        return 0
     pages = generated(a.kinds.split(",") if a.kinds else None, a.per_kind) if a.per_kind else []
     if a.samples:
         pages += samples(a.samples)

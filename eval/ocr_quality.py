@@ -42,8 +42,8 @@ if str(ROOT) not in sys.path:
 from assistant.ingest.ocr import (  # noqa: E402
     DEFAULT_OCR,
     OcrConfig,
-    clean_for_ocr,
     parse_tsv,
+    prepare,
     run_tesseract,
     to_grey,
 )
@@ -355,7 +355,8 @@ def variants() -> dict[str, Variant]:
     sauvola = (("thresholding_method", "2"),)
     v = [
         Variant("plain", base),
-        Variant("adopted", DEFAULT_OCR),  # what the pipeline uses
+        Variant("adopted", DEFAULT_OCR),  # what the pipeline uses (per page: clean.plan_cleaning)
+        Variant("fixed_before", replace(base, flatten="always", deskew="nearest", binarise="otsu")),
         Variant("psm4", replace(base, psm=4)),
         Variant("psm6", replace(base, psm=6)),
         Variant("otsu", replace(base, binarise="otsu")),
@@ -410,9 +411,10 @@ def run_variant(variant: Variant, pages: list[tuple[str, Image.Image, str]], wor
     def one(item: tuple[str, Image.Image, str]) -> tuple[float, float, float]:
         _, img, truth = item
         c0 = time.thread_time()
-        grey, _ = clean_for_ocr(to_grey(img), variant.config)
+        page = prepare(to_grey(img), DPI, variant.config)
+        grey = page.image
         clean_cpu = time.thread_time() - c0
-        tsv = run_tesseract(grey, dpi=DPI, config=variant.config, timeout=300)
+        tsv = run_tesseract(grey, dpi=page.dpi, config=variant.config, timeout=300)
         text = parse_tsv(tsv, grey.width, grey.height)[0]
         return cer(text, truth), clean_cpu, word_miss(text, truth)
 
@@ -452,9 +454,9 @@ def cost(variants_: list[Variant], pages: list[tuple[str, Image.Image, str]], re
             for i, (_, img, _) in enumerate(pages):
                 ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 c0 = time.thread_time()
-                grey, _ = clean_for_ocr(to_grey(img), v.config)
+                page = prepare(to_grey(img), DPI, v.config)
                 clean_cpu = time.thread_time() - c0
-                run_tesseract(grey, dpi=DPI, config=v.config, timeout=300)
+                run_tesseract(page.image, dpi=page.dpi, config=v.config, timeout=300)
                 ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 tess = ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime
                 key = (v.name, i)

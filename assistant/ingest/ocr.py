@@ -7,9 +7,10 @@ about 10% more slowly than BMP, and reads a 1-bit page about 12% faster than an 
 encoding costs). ``OMP_THREAD_LIMIT=1`` is set for every call: Tesseract's own OpenMP
 threads make it several times slower when pages already run in parallel across the cores.
 
-Image cleaning (:class:`OcrConfig`; the pipeline uses :data:`DEFAULT_OCR`) was chosen with
-``eval/ocr_quality.py``, which measures the character error rate and the time of each step
-against plain Tesseract on noisy scans of known text and on the samples' scanned pages.
+Image cleaning (:class:`OcrConfig`; the pipeline uses :data:`DEFAULT_OCR`) is decided per page
+(``clean.plan_cleaning``) and was chosen with ``eval/ocr_kinds.py`` (character error rate per
+kind of page against plain Tesseract) and ``eval/ocr_quality.py`` (each cleaning step's error
+rate and time).
 """
 
 from __future__ import annotations
@@ -38,12 +39,21 @@ class TesseractError(RuntimeError):
     """Tesseract failed or ran out of time on a page."""
 
 
+# Bump when the cleaning or the reading changes in a way the settings below do not show (a new
+# threshold in clean.plan_cleaning, say): it is part of the ingest cache key, so cached pages
+# are read again rather than keeping the old text.
+OCR_VERSION = "ocr-2"
+
+
 @dataclass(slots=True)
 class OcrConfig:
     """How pages are cleaned and read. Part of the cache key: change it and pages are re-read."""
 
     lang: str = "eng"
     psm: int = 3  # fully automatic page segmentation
+    # "auto": each page measured and given only what it needs (clean.plan_cleaning); the three
+    # settings below are then ignored. "fixed": those settings, on every page.
+    clean: str = "fixed"
     flatten: str = "off"  # even out lighting: "off", "always", or "uneven" (only when it varies)
     deskew: str = "off"  # level a skewed page: "off", "bilinear" or "nearest" rotation
     binarise: str = "off"  # "off" (Tesseract's own Otsu) or "otsu" (ours, before Tesseract)
@@ -51,16 +61,43 @@ class OcrConfig:
 
     def key(self) -> str:
         cfg = ",".join(f"{k}={v}" for k, v in self.tess_config)
-        clean = f"fl-{self.flatten}/dk-{self.deskew}/bin-{self.binarise}"
-        return f"{self.lang}/psm{self.psm}/{clean}/{cfg}"
+        if self.clean == "auto":
+            clean = "auto"
+        else:
+            clean = f"fl-{self.flatten}/dk-{self.deskew}/bin-{self.binarise}"
+        return f"{OCR_VERSION}/{self.lang}/psm{self.psm}/{clean}/{cfg}"
 
 
 # Background spread (grey levels) above which "uneven" flattening is applied.
 UNEVEN_SPREAD = 30.0
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A page ready for Tesseract: the image, the skew corrected, the resolution to declare."""
+
+    image: Image.Image
+    angle: float
+    dpi: int | None
+    why: tuple[str, ...] = ()
+
+
+def prepare(grey: Image.Image, dpi: int | None, config: OcrConfig) -> Prepared:
+    """Clean a grey page as configured: measured per page (``clean="auto"``) or fixed steps."""
+    from assistant.ingest import clean
+
+    if config.clean == "auto":
+        stats = clean.analyse(grey)
+        plan = clean.plan_cleaning(stats, dpi)
+        image = clean.apply_plan(grey, plan, stats)
+        new_dpi = round(dpi * plan.scale) if dpi else None
+        return Prepared(image, plan.angle, new_dpi, plan.why)
+    image, angle = clean_for_ocr(grey, config)
+    return Prepared(image, angle, dpi)
+
+
 def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
-    """Apply the configured cleaning; returns the image and the skew angle corrected."""
+    """Apply the configured fixed cleaning; returns the image and the skew angle corrected."""
     from assistant.ingest import clean
 
     if config.flatten == "always" and config.binarise == "otsu" and config.deskew != "bilinear":
@@ -84,23 +121,22 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
     return grey, angle
 
 
-# The configuration the pipeline uses, chosen with eval/ocr_quality.py: even out the lighting,
-# binarise with Otsu (fused, clean.flatten_otsu), level the page (nearest-neighbour rotation of
-# the 1-bit page), Tesseract's automatic page segmentation. Plain Tesseract -> this, mean CER
-# against the source text (words missed, in any order):
-#   12 harsh synthetic pages (skew 0.5-3 degrees, speckle, blur, JPEG, uneven light):
-#       26.6% -> 5.3% (25.9% -> 1.7%), CPU 0.88x (two at a time) / 1.03x (best of 3, 4 pages);
-#   the samples' 83 scanned pages: 10.3% -> 7.2% (4.8% -> 1.9%), CPU 0.86x / 0.81x.
-# A 1-bit page reads faster, which pays for the cleaning. Measured and not taken:
-#   bilinear rotation of the grey page before Otsu: 2.3% and 6.3% (1.6% of words missed), but
-#       about 0.1 s more per rotated page: 1.09x Tesseract alone on the benchmark's scanned
-#       bundle against 1.04-1.06x, too little left of the 1.15x budget for the rest of a review;
-#   Sauvola thresholding inside Tesseract: 1.8% and 8.5%, at 1.12-1.28x the CPU;
-#   page segmentation mode 6: keeps table rows together, but read the samples' columns
-#       across (CER 27.7%);
-#   flattening only unevenly lit pages: a gentle shadow on an almost empty page defeated
-#       Otsu (81% CER on one sample page, 8.7% when flattened).
-DEFAULT_OCR = OcrConfig(flatten="always", deskew="nearest", binarise="otsu")
+# The configuration the pipeline uses (issue 10): each page measured and given only what it
+# needs, in grey (clean.analyse / clean.plan_cleaning): lighting evened out when the paper's
+# brightness varies (a phone photo's shadow), levelled when skewed 1.5 degrees or more and the
+# angle is clear, enlarged when the text is only a few pixels high; otherwise the page goes to
+# Tesseract as it is. Mean CER, plain Tesseract -> the fixed cleaning used before -> this
+# (eval/ocr_kinds.py, 15 kinds of page made independently of the samples, 2 pages each, and 6
+# of the samples' scanned pages per noise level):
+#   generated kinds, all:  4.48% -> 0.23% -> 0.21%  (phone photos 24.9% -> 0.3% -> 0.0%,
+#       skew 2.5-4.5 degrees 39.2% -> 0.14% -> 0.04%; no kind worse than plain)
+#   samples light / medium / heavy: 4.21 / 4.68 / 11.99% -> 5.89 / 4.95 / 8.19% -> 4.21 / 4.64 /
+#       9.41%
+# The fixed cleaning (flatten + Otsu + nearest-neighbour deskew on every page) was worse than
+# plain Tesseract on clean, faint, small and low-resolution print: a page binarised before
+# Tesseract loses the grey edges its LSTM reads (dpi 150 small print 0.25% -> 0.70%), and one
+# sample page lost a text block to the fused threshold (0.95% -> 10.8%).
+DEFAULT_OCR = OcrConfig(clean="auto")
 
 
 @dataclass(slots=True)
@@ -262,8 +298,9 @@ def ocr_image(
     timeout: float,
 ) -> OcrResult:
     """Clean (as configured) and OCR one page image; boxes are fractions of this image."""
-    grey, angle = clean_for_ocr(to_grey(image), config)
-    tsv = run_tesseract(grey, dpi=dpi, config=config, timeout=timeout)
+    page = prepare(to_grey(image), dpi, config)
+    grey, angle = page.image, page.angle
+    tsv = run_tesseract(grey, dpi=page.dpi, config=config, timeout=timeout)
     text, boxes, conf = parse_tsv(tsv, grey.width, grey.height)
     if angle:
         # Boxes are on the levelled image; the reviewer sees the page as scanned.
