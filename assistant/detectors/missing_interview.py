@@ -104,8 +104,8 @@ def interview_done_at(text: str, role: str) -> int | None:
         lo = max([c for c in cuts if c <= a] + [0])
         hi = min([c.start() for c in _CLAUSE_CUT.finditer(text) if c.start() >= b] + [len(text)])
         clause = text[lo:hi]
-        if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi):
-            continue
+        if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause):
+            continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
         if role != "suspect" and any(o.end <= a for o in find_officers(text[lo:a + 1]) if True):
             # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not the child's
             if re.search(r"\b(?:MG11|statement)\b", m.group(0), re.I):

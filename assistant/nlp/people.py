@@ -134,6 +134,8 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     return dict(out)
 
 
+# "Person B", "Male A", "Child C": a lettered label with no role in it.
+LETTER_LABEL = re.compile(r"\b(?:Person|PERSON|Male|MALE|Female|FEMALE|Child|CHILD|Adult|ADULT|Youth|YOUTH)\s[A-H]\b(?![a-z'])")
 _LONG_ROLE: dict[str, str] = {
     "victim": "victim", "complainant": "victim", "injured party": "victim",
     "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
@@ -479,6 +481,7 @@ class PeopleFinder:
                                for mm in owner.mentions):
                         owner.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(),
                                                       m.group(1), "first"))
+        self._letter_labels(segs)
         # Role labels not bound to a name become people of their own ("S3" only).
         for i, s in enumerate(segs):
             for m in self.role_label.finditer(s.text):
@@ -618,6 +621,39 @@ class PeopleFinder:
                 found = True
         self._taken[i] = taken
         return found
+
+    def _letter_labels(self, segs: list[Segment]) -> None:
+        """Lettered labels that say nothing of the role ("Person B - Stuart MILWARD", "Gary
+        PENHALIGON (Person A)"): bound to the name beside them, then every later "Person B"
+        is a mention of that person (their role comes from what the file says of them)."""
+        bound: dict[str, Person] = {}
+        spans: list[tuple[int, re.Match[str]]] = []
+        for i, s in enumerate(segs):
+            for m in LETTER_LABEL.finditer(s.text):
+                spans.append((i, m))
+                key = " ".join(m.group(0).split()).upper()
+                if key in bound:
+                    continue
+                for p in self.people:
+                    for mm in p.mentions:
+                        if mm.seg != i or mm.how in ("first", "nick", "label"):
+                            continue
+                        a, b = mm.start - s.start, mm.end - s.start
+                        after = s.text[m.end():a]
+                        before = s.text[b:m.start()]
+                        if (0 <= a - m.end() <= 6 and re.fullmatch(r"\s*(?:[-:\u2013=]|is)?\s*", after)) or (
+                                0 <= m.start() - b <= 3 and re.fullmatch(r"\s*[(,]\s*", before)):
+                            bound[key] = p
+                            p.labels.add(" ".join(m.group(0).split()))
+                            break
+                    if key in bound:
+                        break
+        for i, m in spans:
+            p = bound.get(" ".join(m.group(0).split()).upper())
+            if p is not None:
+                base = segs[i].start
+                if not any(mm.seg == i and mm.start <= base + m.start() < mm.end for mm in p.mentions):
+                    p.mentions.append(Mention(i, base + m.start(), base + m.end(), m.group(0), "label"))
 
     def _remention_pass(self, i: int, s: Segment) -> None:
         """Known nicknames and bare surnames seen again, anywhere in the case."""
