@@ -19,6 +19,9 @@ from assistant.nlp.entities import PHONE, VRM, find_dates
 from assistant.types import Citation, Segment
 
 _DOB = re.compile(r"\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?|b\.)\s*[:\-]?\s*$", re.I)
+# What may sit between a name and its date of birth in a nominal list: an alias, a role label.
+_ALIAS_LEAD = re.compile(r"\b(?:AKA|a\.k\.a\.?|known\s+as)\s+[\"\u201c'][^\"\u201d'\n]{1,30}[\"\u201d']|"
+                         r"\((?:IP|V|S|SUSP|W|N)\d{1,2}\)", re.I)
 _ETHNICITY = re.compile(
     r"\b(?:(?:self[- ]defined\s+)?ethnicity|ethnic\s+(?:origin|group|appearance)|SDE(?:\s*16\+1)?)\s*[:\-]?\s*"
     r"(?P<v>[A-Za-z0-9][A-Za-z0-9 /+\-]{0,40}?)(?=\s*(?:[,;.|()\n]|\s{2,}|$))"
@@ -27,7 +30,7 @@ _ETHNICITY = re.compile(
 )
 _OFFENCE = re.compile(
     r"\brape(?:\s+of\s+a\s+(?:child|female|male)(?:\s+(?:under|aged)\s+\d+(?:\s*-\s*\d+)?)?)?\b|"
-    r"\bassault\s+by\s+penetration\b|\bsexual\s+assault(?:\s+of\s+a\s+child)?\b|"
+    r"\bassault\s+by\s+penetration\b|\bsexual\s+assault(?:\s+of\s+a\s+child)?\b|\bsexually\s+assault\w*|"
     r"\bsexual\s+activity\s+with\s+a\s+child\b|\bcausing\s+or\s+inciting\s+a\s+child[\w\s]{0,40}?sexual\s+activity\b|"
     r"\bmeeting\s+a\s+child\s+following\s+(?:sexual\s+)?grooming\b|\bchild\s+abduction\b|"
     r"\b(?:trafficking|arranging\s+or\s+facilitating)[\w\s]{0,30}?(?:exploitation|child\s+sex\s+offence)\b|"
@@ -149,8 +152,8 @@ def _dob(ctx: CaseContext, person: Any) -> tuple[str, Citation] | None:
         s = ctx.segments[m.seg]
         a = m.end - s.start
         for da, db, d in find_dates(s.text[a:a + 60]):
-            lead = s.text[a:a + da]
-            if _DOB.search(lead) or re.fullmatch(r"[\s,(]*", lead):
+            lead = _ALIAS_LEAD.sub(" ", s.text[a:a + da])
+            if _DOB.search(lead) or re.fullmatch(r"[\s,(|:]*", lead):
                 if d.year > 1900 and d <= date.today():
                     return d.isoformat(), _cite(s, a + da, a + db)
     return None

@@ -123,7 +123,10 @@ def load_scope(path: Path | None = None) -> Scope:
             if not params.get("met") and not params.get("not_met"):
                 raise ScopeConfigError(f"{p}: criterion {cid}: a pattern test needs 'met' or 'not_met' expressions")
         seen.add(cid)
-        criteria.append(Criterion(cid, str(c.get("label", cid)), test, params, bool(c.get("required", False))))
+        label = str(c.get("label", cid))
+        for k, v in params.items():  # "NFA decision between {from} and {to}" follows the dates
+            label = label.replace("{" + k + "}", str(v))
+        criteria.append(Criterion(cid, label, test, params, bool(c.get("required", False))))
     if not criteria:
         raise ScopeConfigError(f"{p}: no criteria")
     return Scope(str(data.get("version", "scope")), criteria, hashlib.sha256(raw).hexdigest())
