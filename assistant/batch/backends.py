@@ -61,20 +61,30 @@ def ray_init(address: str, workers: int) -> dict[str, Any]:
         if k.startswith("ASSISTANT_") or k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
             env.setdefault(k, v)
     common: dict[str, Any] = {
-        "runtime_env": {"env_vars": env},
         "log_to_driver": False,
         "configure_logging": True,
         "logging_level": "ERROR",
     }
     if address == "local":
-        ray.init(
-            num_cpus=max(1, workers),
-            include_dashboard=False,
-            object_store_memory=80 * 2**20,  # answers are small; the pages stay in the work store
-            **common,
-        )
+        # The local runtime's processes inherit this process's environment: set it for them
+        # rather than as a runtime_env, which would make Ray start a second set of workers.
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            ray.init(
+                num_cpus=max(1, workers),
+                include_dashboard=False,
+                object_store_memory=80 * 2**20,  # answers are small; the pages stay in the work store
+                **common,
+            )
+        finally:
+            for k, old in saved.items():
+                if old is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = old
     else:
-        ray.init(address=address, **common)
+        ray.init(address=address, runtime_env={"env_vars": env}, **common)
     return dict(ray.cluster_resources())  # type: ignore[no-untyped-call]
 
 

@@ -21,11 +21,11 @@ import json
 import shutil
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant.batch.work import Store, read_json
+from assistant.batch.work import Store, read_json, write_json
 from assistant.ingest.runner import Outcome, Task
 from assistant.types import FileError
 
@@ -106,6 +106,8 @@ class BatchResult:
     seconds: float
     out_dir: Path
     summaries: list[dict[str, Any]]
+    # Seconds the workers spent on each stage ("parse", "ocr", "review"), summed over tasks.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class Progress:
@@ -361,9 +363,13 @@ def run_batch(
         reviews.extend(maybe_review(cs))
         prog.tick()
 
+    stage_seconds: dict[str, float] = {"parse": 0.0, "ocr": 0.0, "review": 0.0}
+
     def on_outcome(task: Task, out: Outcome) -> list[Task]:
         op, cs, f, index = task.tag
         follow: list[Task] = []
+        if out.ok and isinstance(out.result, dict):
+            stage_seconds[op] += float(out.result.get("elapsed_s", 0.0))
         if op == "parse":
             prog.files_unparsed -= 1
             if out.ok:
@@ -417,7 +423,7 @@ def run_batch(
     ordered = [summaries[c.name] for c in cases]
     if write_reports:
         report.write_all(ordered, out_dir, scope)
-    return BatchResult(
+    result = BatchResult(
         cases=len(cases),
         done=sum(1 for x in ordered if x["status"] == "done"),
         failed=sum(1 for x in ordered if x["status"] != "done"),
@@ -427,7 +433,12 @@ def run_batch(
         seconds=round(time.monotonic() - t_start, 3),
         out_dir=out_dir,
         summaries=ordered,
+        stage_seconds={k: round(v, 3) for k, v in stage_seconds.items()},
     )
+    write_json(store.root / "last_run.json", {
+        "backend": f"ray:{ray}" if ray else "local", "workers": n_workers,
+        **{k: v for k, v in asdict(result).items() if k not in ("summaries", "out_dir")}})
+    return result
 
 
 def _ingest_key(settings: Settings) -> str:

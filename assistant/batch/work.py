@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,7 @@ def op_review(req: dict[str, Any]) -> dict[str, Any]:
 def execute(req: dict[str, Any]) -> dict[str, Any]:
     """Run one request; every failure becomes an answer naming it (never an exception)."""
     op = req.get("op")
+    t0 = time.perf_counter()
     try:
         if op == "parse":
             result = op_parse(req)
@@ -236,12 +238,12 @@ def execute(req: dict[str, Any]) -> dict[str, Any]:
         elif op == "review":
             result = op_review(req)
         elif op == "sleep":  # for the tests of the time limit
-            import time
-
             time.sleep(float(req["seconds"]))
             result = {}
         else:
             raise ValueError(f"unknown op {op}")
+        # the task's own time, for the benchmark's cost per page and per case
+        result["elapsed_s"] = round(time.perf_counter() - t0, 4)
         return {"id": req.get("id"), "ok": True, "result": result}
     except IngestError as e:
         return {"id": req.get("id"), "ok": False, "code": e.code, "reason": e.reason}
