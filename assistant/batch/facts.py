@@ -43,8 +43,9 @@ _ARREST = re.compile(r"\barrest(?:ed)?\b", re.I)
 _NFA = re.compile(r"\bNFA\b|\bno\s+further\s+action\b|\bfinalised\b|\bfiled\b", re.I)
 _OUTCOME = re.compile(r"\b(?:HO\s+|home\s+office\s+)?outcome\s*(?:code\s*)?(?:[:\-]\s*)?(?P<code>1[4-8]|2[01])\b|"
                       r"\bOC\s?(?P<code2>1[4-8]|2[01])\b", re.I)
-_FORCE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)\s+(?P<kind>Police|Constabulary)\b",
-                    re.I)
+# As printed: "Calderbrook Police", "FELLBRIDGE CONSTABULARY" (not "single agency police").
+_FORCE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)\s+(?P<kind>Police|POLICE|Constabulary|"
+                    r"CONSTABULARY)\b")
 _NOT_FORCE = {"the", "to", "by", "with", "from", "on", "want", "wants", "local", "british", "transport",
               "and", "of", "for", "our", "your", "their", "his", "her", "other", "a", "an", "military"}
 

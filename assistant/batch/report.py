@@ -154,7 +154,10 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin: 1
 p.lead { margin: .25rem 0 1rem; max-width: 70rem; color: #333333; }
 .totals { display: flex; gap: 1.5rem; flex-wrap: wrap; margin: 0 0 1rem; padding: 0; list-style: none; }
 .totals li { border: 1px solid #767676; border-radius: 4px; padding: .35rem .7rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.scroll:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
+td { min-width: 3.5rem; } td.cite { min-width: 9.5rem; } td.top-cell { min-width: 20rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0 .5rem; }
 th, td { border: 1px solid #8a8a8a; padding: .3rem .4rem; vertical-align: top; text-align: left; }
 thead th { background: #1f3a5f; color: #ffffff; position: sticky; top: 0; }
@@ -183,6 +186,8 @@ ol.top { margin: 0; padding-left: 1.1rem; }
   .arrow { display: none; }
   tr { break-inside: avoid; }
   tbody tr:nth-child(even) { background: #ffffff; }
+  .scroll { overflow: visible; }
+  td.cite, td.top-cell { min-width: 0; }
 }
 """
 
@@ -230,13 +235,17 @@ def _e(v: Any) -> str:
 
 
 def _status_html(cell: str) -> str:
+    """A status badge and the place that shows it (document and page; the quote is in the CSV)."""
     if not cell:
         return ""
     status, _, rest = cell.partition(": ")
     if cell.startswith("not in the file"):
-        return '<span class="st st-verify">verify</span> <span class="small">not in the file</span>'
+        return '<span class="st st-verify">verify</span><div class="small">not in the file</div>'
     cls = {"met": "st-met", "not met": "st-not"}.get(status, "st-verify")
-    return f'<span class="st {cls}">{_e(status)}</span> <span class="small">{_e(rest)}</span>'
+    place = rest.split(" [", 1)[0]
+    quote = rest.split("]: ", 1)[1] if "]: " in rest else ""
+    return (f'<span class="st {cls}">{_e(status)}</span><div class="small">{_e(place)}'
+            + (f"<br>{_e(quote)}" if quote else "") + "</div>")
 
 
 def render_html(rows: list[dict[str, Any]], xrows: list[dict[str, Any]], scope: Scope, *, people: int) -> str:
@@ -275,13 +284,19 @@ def render_html(rows: list[dict[str, Any]], xrows: list[dict[str, Any]], scope: 
                 else:
                     txt = (f'<span class="st {"st-met" if v == "yes" else "st-not"}">'
                            f'{"in scope" if v == "yes" else "not in scope"}</span>')
-                cells.append(f'<td data-sort="{_e(v)}">{txt}<div class="small">{_e(r["verdict"])}</div></td>')
+                why = str(r["verdict"])
+                if why.startswith("in scope, subject to verifying: "):
+                    n = len(why.split(": ", 1)[1].split("; "))
+                    why = f"{n} criteria to verify"
+                elif why == "in scope":
+                    why = "every criterion met"
+                cells.append(f'<td data-sort="{_e(v)}">{txt}<div class="small">{_e(why)}</div></td>')
             elif key in {c.id for c in scope.criteria}:
-                cells.append(f'<td data-sort="{_e(str(v).split(":")[0])}">{_status_html(str(v))}</td>')
+                cells.append(f'<td class="cite" data-sort="{_e(str(v).split(":")[0])}">{_status_html(str(v))}</td>')
             elif key == "top":
                 items = [r[f"top_{i}"] for i in (1, 2, 3) if r.get(f"top_{i}")]
-                cells.append("<td>" + ('<ol class="top">' + "".join(f"<li>{_e(t)}</li>" for t in items) + "</ol>"
-                                       if items else "") + "</td>")
+                listed = "".join(f"<li>{_e(t)}</li>" for t in items)
+                cells.append('<td class="top-cell">' + (f'<ol class="top">{listed}</ol>' if items else "") + "</td>")
             elif key == "failed_files":
                 txt = "<br>".join(_e(t) for t in str(v).split(" | ") if t)
                 if r.get("error"):
@@ -325,13 +340,15 @@ it, or <strong>verify</strong> when the file does not say. Sort by any column wi
 <li>{n_flags} cross-referral flags</li>
 </ul>
 <p id="sort-status" class="sr-only" aria-live="polite"></p>
+<div class="scroll" role="region" aria-labelledby="screening-caption" tabindex="0">
 <table class="sortable" id="screening">
-<caption>Referrals, ranked</caption>
+<caption id="screening-caption">Referrals, ranked (scroll sideways for every column)</caption>
 <thead><tr>{"".join(head)}</tr></thead>
 <tbody>
 {chr(10).join(body)}
 </tbody>
 </table>
+</div>
 <h2 id="cross">Cross-referral flags</h2>
 <p class="lead">The same phone number, vehicle registration, or suspect name or alias with the same date of
 birth, found in two or more referrals. A possible link for a person to confirm: the cases are not merged.</p>

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from assistant.review.models import Case, DocumentRow, PageRow, SuggestionRow
 
 _NFA_REASON = re.compile(r"NFA decision dated \d{1,2}/\d{1,2}/(?P<y>\d{4})")
-_FORCE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)\s+(?P<kind>Police|Constabulary)\b", re.I)
+_FORCE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)\s+(?P<kind>Police|POLICE|Constabulary|"
+                    r"CONSTABULARY)\b")
 _NOT_FORCE = {"the", "to", "by", "with", "from", "on", "want", "wants", "local", "and", "of", "for", "our",
               "your", "their", "his", "her", "other", "a", "an", "british", "transport", "military"}
 COLUMNS = ["force", "nfa_year", "failing_type", "accepted", "cases", "examples"]
@@ -75,7 +76,7 @@ def learning_report(session: Session, *, examples: int = 3) -> list[dict[str, An
     where: dict[int, tuple[str, str]] = {}
     q = (select(SuggestionRow, Case).join(Case, SuggestionRow.case_id == Case.id)
          .where(SuggestionRow.status == "accepted").order_by(Case.name, SuggestionRow.confidence.desc()))
-    for s, case in session.execute(q).tuples():
+    for s, case in session.execute(q).all():
         if case.id not in where:
             where[case.id] = case_force_and_year(session, case)
         force, year = where[case.id]
