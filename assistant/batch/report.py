@@ -162,7 +162,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0 .5rem; }
 th, td { border: 1px solid #8a8a8a; padding: .3rem .4rem; vertical-align: top; text-align: left; }
 thead th { background: #1f3a5f; color: #ffffff; position: sticky; top: 0; }
 thead th button { all: unset; cursor: pointer; display: inline-flex; gap: .25rem; align-items: center;
-                  color: #ffffff; font-weight: 600; }
+                  color: #ffffff; font-weight: 600; min-height: 24px; min-width: 24px; }  /* WCAG 2.5.8 */
 thead th button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
 thead th button:hover { text-decoration: underline; }
 tbody th { font-weight: 600; white-space: nowrap; }
