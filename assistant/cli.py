@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant review|eval|search|demo|serve|learn|audit``."""
+"""Command line: ``python -m assistant review|screen|learning-report|eval|search|demo|serve|learn|audit``."""
 
 from __future__ import annotations
 
@@ -175,6 +175,18 @@ def cmd_learn(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screen(args: argparse.Namespace) -> int:
+    from assistant.batch.cli import screen_main
+
+    return screen_main(args)
+
+
+def cmd_learning_report(args: argparse.Namespace) -> int:
+    from assistant.review.learning import learning_report_main
+
+    return learning_report_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -188,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="print nothing but errors")
     r.add_argument("--no-index", action="store_true", help="skip building the search index")
     r.set_defaults(func=cmd_review)
+
+    from assistant.batch.cli import add_screen_parser
+    from assistant.review.learning import add_learning_report_parser
+
+    add_screen_parser(sub, cmd_screen)
+    add_learning_report_parser(sub, cmd_learning_report)
 
     s = sub.add_parser("search", help="search one case by meaning, with citations")
     s.add_argument("case_dir", metavar="CASE_DIR")

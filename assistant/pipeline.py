@@ -25,8 +25,13 @@ def review_documents(
     *,
     detectors: Sequence[Detector] | None = None,
     progress: ProgressFn | None = None,
+    on_context: Callable[[CaseContext], None] | None = None,
 ) -> CaseReview:
-    """Run every detector over already-ingested documents and screen the case."""
+    """Run every detector over already-ingested documents and screen the case.
+
+    ``on_context`` is given the case's context (segments, people found...) once the review is
+    done, for callers that derive more from it (the batch screening's checklist and data return).
+    """
     from assistant.screening import screen_case
 
     t0 = time.perf_counter()
@@ -50,6 +55,8 @@ def review_documents(
         versions={d.name: d.version for d in dets},
     )
     review.timings["detect_s"] = round(time.perf_counter() - t0, 3)
+    if on_context is not None:
+        on_context(ctx)
     return review
 
 

@@ -83,6 +83,30 @@ def export(
     return Response(body, media_type=media, headers=headers)
 
 
+@router.get(
+    "/learning-report",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def learning_report_export(
+    db: SessionDep,
+    user: CurrentUser,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response:
+    """Accepted findings by force, NFA year and failing type, with example citations, across
+    every case (supervisor or admin): lessons to share with forces."""
+    from assistant.review.cases import require_role
+    from assistant.review.learning import learning_report, to_csv
+
+    require_role(user, "supervisor", "admin")
+    rows = learning_report(db)
+    audit.record(db, "export_learning_report", actor=user.username, detail={"rows": len(rows), "format": format})
+    db.commit()
+    if format == "csv":
+        return Response(to_csv(rows), media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="learning-report.csv"'})
+    return Response(json.dumps(rows, indent=2, ensure_ascii=False), media_type="application/json")
+
+
 @router.get("/reject-reasons", response_model=list[str])
 def reject_reasons() -> list[str]:
     return list(REJECT_REASONS)

@@ -35,6 +35,7 @@ class Task:
     request: dict[str, Any]
     timeout: float
     tag: Any = None
+    urgent: bool = False  # a follow-up that goes to the front of the queue, not the back
 
 
 @dataclass(slots=True)
@@ -53,14 +54,14 @@ class _Worker:
     deadline: float = 0.0
 
 
-def _spawn() -> _Worker:
+def _spawn(module: str = "assistant.ingest.worker") -> _Worker:
     env = dict(os.environ)
     env["OMP_THREAD_LIMIT"] = "1"
     # Make the package importable from a source checkout that was not pip-installed.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
     debug = os.environ.get("ASSISTANT_INGEST_DEBUG")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.ingest.worker"],
+        [sys.executable, "-m", module],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=None if debug else subprocess.DEVNULL,
@@ -158,12 +159,24 @@ def run_tasks(
     on_outcome: Callable[[Task, Outcome], Iterable[Task]],
     *,
     workers: int,
+    module: str = "assistant.ingest.worker",
 ) -> None:
     """Run ``tasks`` on up to ``workers`` processes. ``on_outcome`` is called in this process
     for every finished task, in completion order, and may return follow-up tasks (for example
-    the OCR of pages a parse found), which join the end of the queue.
+    the OCR of pages a parse found), which join the end of the queue (the front if ``urgent``).
+    ``module`` is the worker program (``python -m module``), speaking the protocol of
+    ``assistant.ingest.worker``.
     """
-    queue: deque[Task] = deque(tasks)
+
+    class _Queue(deque[Task]):
+        def extend(self, items: Iterable[Task]) -> None:
+            for t in items:
+                if t.urgent:
+                    self.appendleft(t)
+                else:
+                    self.append(t)
+
+    queue: _Queue = _Queue(tasks)
     pool: list[_Worker] = []
     sel = selectors.DefaultSelector()
     n_max = max(1, workers)
@@ -192,7 +205,7 @@ def run_tasks(
                     if len(pool) >= n_max:
                         break
                     try:
-                        idle = _spawn()
+                        idle = _spawn(module)
                     except OSError as e:  # out of processes or file handles
                         if pool:
                             break  # the running workers will take the queue
