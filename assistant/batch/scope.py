@@ -160,7 +160,7 @@ def _count(ctx: CaseContext, c: Criterion, role: str, found: int) -> Check:
 
 
 def _contact(ctx: CaseContext, c: Criterion) -> Check:
-    from assistant.screening import CONTACT, NON_CONTACT_ONLY, RAPE, RAPE_NAMES
+    from assistant.screening import CONTACT, NON_CONTACT_ONLY, RAPE_NAMES, rape_alleged_in
 
     contact = non_contact = None
     rape = False
@@ -170,7 +170,7 @@ def _contact(ctx: CaseContext, c: Criterion) -> Check:
             contact = Citation(s.document, s.page, s.start + m.start(), s.start + m.end(), s.text[m.start():m.end()])
         if non_contact is None and (n := NON_CONTACT_ONLY.search(s.text)):
             non_contact = Citation(s.document, s.page, s.start + n.start(), s.start + n.end(), n.group(0))
-        rape = rape or bool(RAPE.search(cleaned))
+        rape = rape or rape_alleged_in(s.text) is not None
     if contact is not None and not (non_contact is not None and not rape):
         return Check(c.id, c.label, MET, f"contact sexual offence recorded: \"{contact.quote}\"", contact, c.required)
     if non_contact is not None:
