@@ -74,6 +74,20 @@ UNFOLLOWED = [
     ({"oel.txt": "IP says two other girls from her care home were also taken to the flat. "
                  "No enquiries were made to identify them.\n"},
      "other_victims"),
+    # the status written after a row on the same line, cut into sentences of its own
+    ({"actions.txt": "AO 11/02/15 PC 6621 PNC/ANPR on blue Corsa, partial VRM \"KT61\" (CPS AP4). Not started. OPEN.\n"},
+     "vehicle_anpr"),
+    # payments described in an account, never actioned
+    ({"mg5.txt": "Her account: S1 sent her £40 on a banking app most weekends.\n"},
+     "financial"),
+    # a plan is not a result: "to be downloaded" does not answer "not examined"
+    ({"plan.txt": "3. S2's handset TL/4 to be downloaded.\n",
+      "review.txt": "- S2 handset TL/4: seized on arrest but handed back to him at the front desk, never examined.\n"},
+     "phone_digital"),
+    # a seizure with its exhibit number is done: no search line is left open
+    ({"oel.txt": "Search of the flat at 9 Quarry Row under s.18 on 04/05/2016: bedding seized as KD/2 and "
+                 "submitted to the lab, results exhibited KD/5.\n"},
+     None),
 ]
 
 
@@ -87,6 +101,30 @@ def test_unfollowed_inquiry(docs: dict[str, str], kind: str | None) -> None:
         assert "cctv" not in kinds, [s.title for s in out]
     else:
         assert kind in kinds, [s.title for s in out]
+
+
+def test_unfollowed_cue_belongs_to_the_sentence_topic() -> None:
+    # the lab submission was left undone; the search (s.18) was done
+    ctx = make_ctx({"log.txt": "- AP2 (duvet from the flat): seized RW/3 under s.18 on 03/12/13, in the "
+                               "property store, not submitted to the lab.\n"})
+    kinds = {s.kind for s in UnfollowedInquiryDetector().detect(ctx)}
+    assert "forensic_medical" in kinds and "location_search" not in kinds, kinds
+
+
+def test_unfollowed_two_objects_of_one_kind_are_two_lines() -> None:
+    ctx = make_ctx({"review.txt": (
+        "1. Subscriber checks on 07700 900731, the number saved as \"Tee\", were never requested.\n"
+        "2. Handset exhibit MJ/4 (S1) was returned to him on release without a download.\n")})
+    phones = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    assert len(phones) == 2, [s.title for s in phones]
+    assert phones[0].confidence > phones[1].confidence
+
+
+def test_unfollowed_named_witness_is_left_to_missing_interview() -> None:
+    ctx = make_ctx({"summary.txt": "W2 Shannon PELL, a friend, was present at the flat. "
+                                   "No statement was taken from her.\n"})
+    assert not [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "witness"]
+    assert any("PELL" in (s.subject or "") for s in MissingInterviewDetector().detect(ctx))
 
 
 def test_unfollowed_cites_every_document_that_raises_the_line() -> None:
@@ -121,6 +159,18 @@ MI_CASES = [
      {"FORD": "witness"}, {"RIDLEY"}),
     ("S3 is a male known only as \"Spider\". He has not been identified or traced.\n",
      {"Spider": "suspect"}, set()),
+    # only a first account, no ABE; a deferred interview; a 999 caller with no statement
+    ("C2 Orla BRENNAN (14) gave a first account to PC 5521 DAWES but her carer would not agree to a video "
+     "interview. Not taken further.\n", {"BRENNAN": "victim"}, set()),
+    ("Suspects: S1 Kieran MOSS, S2 Wayne TULLY.\nEntry 07 14/03/16 S2 interview - deferred pending phone "
+     "download. Not done by closure.\nEntry 08 16/03/16 S1 interviewed under caution, no comment.\n",
+     {"TULLY": "suspect"}, {"MOSS"}),
+    ("Dale FENBY (flat 2) made the 999 call on 04/04/2017 about girls shouting on the landing. "
+     "He has not given a statement.\n", {"FENBY": "witness"}, set()),
+    # a lettered label bound to the name beside it; words of advice are not an interview
+    ("Suspects: Person A - Neil GASKIN; Person B - Terry ROWE.\nPerson A was interviewed under caution on "
+     "02/02/2012 and denied the allegation.\nPerson B: words of advice were given at his home address.\n",
+     {"ROWE": "suspect"}, {"GASKIN"}),
 ]
 
 

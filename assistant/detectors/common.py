@@ -74,7 +74,8 @@ def _opens_unit(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
         return False
-    return bool(NEW_UNIT.match(text, line_start))
+    line_end = text.find("\n", line_start)
+    return bool(NEW_UNIT.match(text[line_start:line_end if line_end != -1 else len(text)]))
 
 
 def _previous_sentence(text: str, start: int) -> int | None:

@@ -27,8 +27,9 @@ from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
 from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
+from assistant.nlp.segment import NEW_UNIT
 from assistant.nlp.status import RAISE, StatusCue, classify
-from assistant.types import Suggestion
+from assistant.types import Segment, Suggestion
 
 KINDS_ORDER = (
     "cctv", "phone_digital", "social_media", "forensic_medical", "witness", "suspect",
@@ -36,7 +37,7 @@ KINDS_ORDER = (
 )
 # A bare mention (no action, no status) is a line only when the evidence is plainly available.
 AVAILABLE = re.compile(
-    r"\b(?:gave\s+(?:her|him|them)|bought\s+(?:her|him|them)|has\s+(?:a|an)\s+\w+|there\s+(?:is|are|was|were)\s+"
+    r"\b(?:gave\s+(?:her|him|them)|bought\s+(?:her|him|them)|sent\s+(?:her|him|them)|(?:her|his|their)\s+account|has\s+(?:a|an)\s+\w+|there\s+(?:is|are|was|were)\s+"
     r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?\s+the|covering|named|mentioned|described|"
     r"said|says|stated|states|told|disclosed|reported|also|too|as\s+well|another|other|second|"
     r"used\s+to\s+(?:contact|message|call)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
@@ -269,8 +270,11 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
         for j in range(k):
             o = opens[j]
             a, b = ctx.segments[o.seg], ctx.segments[m.seg]
-            if (abs(m.seg - o.seg) <= 1 and (a.document, a.page) == (b.document, b.page)) or len(
-                    rare[k] & rare[j]) >= 2:
+            # the same or the next segment, unless the later one opens an item of its own
+            # ("1. ... never requested." / "2. Handset MJ/4 ... returned")
+            near = abs(m.seg - o.seg) <= 1 and (a.document, a.page) == (b.document, b.page) and not (
+                m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
+            if near or len(rare[k] & rare[j]) >= 2:
                 parent[find(k)] = find(j)
     groups: dict[int, list[_Mention]] = {}
     for k, m in enumerate(opens):
@@ -309,6 +313,16 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
                 for x in ms for m in _OBJECT_ID.finditer(ctx.segments[x.seg].text)}
     own = ids(line)
     return bool(own) and not (own & ids(lead))
+
+
+def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
+    """Does the segment open a line that is an item of its own (numbered, a row, an entry)?"""
+    text = ctx.page_text(seg.document, seg.page)
+    line_start = text.rfind("\n", 0, seg.start) + 1
+    # the segment may start after the item's own marker ("2. ", "- ", "(b) ")
+    line_end = text.find("\n", line_start)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return len(text[line_start:seg.start].strip()) <= 5 and NEW_UNIT.match(line) is not None
 
 
 def _word_df(ctx: CaseContext) -> dict[str, int]:
@@ -574,10 +588,10 @@ class UnfollowedInquiryDetector(Detector):
             # sees every place the kind is left open); another line becomes a suggestion of
             # its own only when it is about a distinct object and plainly left undone.
             conf, line, why = lines[0]
-            rest = [m for _, other, _ in lines[1:] for m in other]
+            extra = [t for t in lines[1:] if _distinct_line(ctx, t[1], line) and t[0] >= 0.6][: MAX_LINES - 1]
+            rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
             out.append(self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0}))
-            extra = [t for t in lines[1:] if _distinct_line(ctx, t[1], line) and t[0] >= 0.6]
-            for rank, (conf, line, why) in enumerate(extra[: MAX_LINES - 1], start=1):
+            for rank, (conf, line, why) in enumerate(extra, start=1):
                 conf = clamp(conf - LINE_PENALTY * rank)
                 out.append(self._suggest(ctx, rules[kind], line, conf, {**why, "line_rank": rank}))
         return _drop_shadowed(out)

@@ -134,6 +134,7 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     return dict(out)
 
 
+_NAME_AFTER_LABEL = re.compile(r"\s*[:\-\u2013]?\s*(?:[A-Z][a-z]+\s+)?[A-Z][A-Za-z'\-]*[A-Z]\b")
 # "Person B", "Male A", "Child C": a lettered label with no role in it.
 LETTER_LABEL = re.compile(r"\b(?:Person|PERSON|Male|MALE|Female|FEMALE|Child|CHILD|Adult|ADULT|Youth|YOUTH)\s[A-H]\b(?![a-z'])")
 _LONG_ROLE: dict[str, str] = {
@@ -705,6 +706,8 @@ class PeopleFinder:
                     pass
                 elif len(g) > (0 if at_end else 2):
                     continue
+                if not at_end and _NAME_AFTER_LABEL.match(text, b + m.end()):
+                    continue  # "S1 Kieran MOSS, S2 Wayne TULLY": S2 opens the next name
                 lab = _norm_label(m, self.own_codes)
                 if lab is None:
                     continue
