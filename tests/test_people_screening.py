@@ -112,3 +112,11 @@ def test_role_label_before_a_name_anchors_an_unknown_first_name() -> None:
     # "suspect Zoltar QUINCEY": the first name is not in the gazetteer, the role word anchors it
     people = _people({"log.txt": "Arrest of suspect Zoltar QUINCEY on 12/03/2019.\n"})
     assert any(p.surname == "QUINCEY" for p in people)
+
+
+def test_nicknames_saved_in_a_phone_and_names_in_brackets() -> None:
+    people = _people({"pnb.txt": (
+        'K has him saved in her phone as "Tozzer" - 07700 900288.\n'
+        "Found in the back bedroom with another girl (Shania - surname not given).\n")})
+    nicks = {n for p in people for n in p.nicknames}
+    assert {"Tozzer", "Shania"} <= nicks, nicks

@@ -162,7 +162,8 @@ MIXED = re.compile(rf"\b(?P<first>{_NAME})\s+(?P<sur>(?:Mc|Mac|O')?[A-Z][a-z]+(?
 NICK = re.compile(
     r"\b(?:known\s+(?:only\s+)?(?:to\s+\w+\s+)?as|(?:also\s+)?known\s+locally\s+as|a\.?k\.?a\.?|AKA|"
     r"alias|nick-?named|street\s+name|calls?\s+(?:him|her|them)self|called|goes\s+by|"
-    r"referred\s+to\s+as|she\s+calls|he\s+calls|they\s+call\s+him)[\s:]+[\"\u201c\u2018']?"
+    r"referred\s+to\s+as|she\s+calls|he\s+calls|they\s+call\s+him|saved\s+(?:in\s+(?:her|his|their|the)\s+"
+    r"(?:phone|contacts|handset)\s+)?as)[\s:]+[\"\u201c\u2018']?"
     r"(?P<nick>[A-Za-z][\w'\-]{1,20}(?:\s[A-Z][a-z]+)?)[\"\u201d\u2019']?",
 )
 QUOTED_NICK = re.compile(
@@ -171,6 +172,12 @@ QUOTED_NICK = re.compile(
     r"[\"\u201d\u2019']"
 )
 
+# "another girl (Jade - surname not known)", "a male (Benny)": a first name in brackets after a
+# description of a person.
+BRACKET_NAME = re.compile(
+    r"\b(?:another|a|an|the|other|second|older)\s+(?:young\s+|older\s+)?(?:girl|boy|male|female|man|woman|lad|"
+    r"friend|driver|youth)\s*\(\s*(?P<nick>[A-Z][a-z]{2,15})\b(?![\w'-]*\s+[A-Z]{2,})"
+)
 # Words around a mention that say which role a person plays.
 ROLE_CUES: dict[str, re.Pattern[str]] = {
     "suspect": re.compile(
@@ -579,7 +586,7 @@ class PeopleFinder:
                 continue
             p = self._person_for(surname=sur, first=first)
             add(p, m.start(), m.end(), "mixed", f"{first} {sur}")
-        for rx in (NICK, QUOTED_NICK, LABEL_QUOTED):
+        for rx in (NICK, QUOTED_NICK, LABEL_QUOTED, BRACKET_NAME):
             for m in rx.finditer(text):
                 nick = m.group("nick").strip()
                 if nick.lower() in COMMON_CAPITALISED or len(nick) < 2:
