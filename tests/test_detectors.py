@@ -103,6 +103,23 @@ def test_unfollowed_inquiry(docs: dict[str, str], kind: str | None) -> None:
         assert kind in kinds, [s.title for s in out]
 
 
+RESULTS_RECORDED = [
+    "ACT 12 | Download of IP handset | Status: Complete. Download complete, report exhibited RJ/7.",
+    "PNC and PND checks on the VRM: no trace.",
+    "CCTV: area checked by PC 4410, no cameras covering the alley.",
+    "House-to-house completed on 12/03, nil of note.",
+    "Bank records obtained from Halford Building Society; no payments to IP found.",
+    "Taxi firm records obtained: no booking for that address on the night.",
+    "Snapchat data returned from the provider on 11/11, reviewed, nothing of note.",
+]
+
+
+@pytest.mark.parametrize("sentence", RESULTS_RECORDED)
+def test_unfollowed_results_recorded_are_not_suggested(sentence: str) -> None:
+    ctx = make_ctx({"log.txt": sentence + "\n"})
+    assert UnfollowedInquiryDetector().detect(ctx) == []
+
+
 def test_unfollowed_cue_belongs_to_the_sentence_topic() -> None:
     # the lab submission was left undone; the search (s.18) was done
     ctx = make_ctx({"log.txt": "- AP2 (duvet from the flat): seized RW/3 under s.18 on 03/12/13, in the "

@@ -131,6 +131,13 @@ _PLANNED_BEFORE = re.compile(
 )
 
 
+_CHECK_NO_TRACE = re.compile(
+    r"\b(?:PNC|PND|checks?|checked|research(?:ed)?|intel(?:ligence)?|databases?|searche[sd]|enquiries|"
+    r"systems?|lookups?|niche|athena)\b[^.]{0,40}\bno\s+trace\s*$",
+    re.I,
+)
+
+
 def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of ``rx`` that is not written as a plan ("to be downloaded")."""
     for m in rx.finditer(text):
@@ -142,6 +149,9 @@ def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
 def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
     """Classify one segment's wording. Explicit non-completion wins over a result."""
     m = NOT_DONE.search(text)
+    if m and _CHECK_NO_TRACE.search(text[max(0, m.start() - 50):m.end()]):
+        # "PNC and PND checks on the VRM: no trace" is a check made, with its result
+        return StatusCue("done", m.start(), m.end(), m.group(0))
     if m:
         return StatusCue("not_done", m.start(), m.end(), m.group(0))
     d = _first_result(DONE, text)
