@@ -75,7 +75,8 @@ UNFOLLOWED = [
                  "No enquiries were made to identify them.\n"},
      "other_victims"),
     # the status written after a row on the same line, cut into sentences of its own
-    ({"actions.txt": "AO 11/02/15 PC 6621 PNC/ANPR on blue Corsa, partial VRM \"KT61\" (CPS AP4). Not started. OPEN.\n"},
+    ({"actions.txt": "AO 11/02/15 PC 6621 PNC/ANPR on blue Corsa, partial VRM \"KT61\" (CPS AP4). "
+                     "Not started. OPEN.\n"},
      "vehicle_anpr"),
     # payments described in an account, never actioned
     ({"mg5.txt": "Her account: S1 sent her £40 on a banking app most weekends.\n"},

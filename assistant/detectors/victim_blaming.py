@@ -85,7 +85,11 @@ _STRONG_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|\|\s|[.!?]\s+\S|:\s")
 _NEW_CLAUSE = re.compile(
     r",\s(?!\s*(?:and|or|but)\s+(?:would|will|has|have|had|is|was|are|were|can|could|should|may|might|"
     r"appears?|seems?|does|did)\b)|\s(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
-    r"the\s+\w+|(?-i:[A-Z][a-z]+))\b", re.I)
+    r"the\s+\w+|(?-i:[A-Z][a-z]+))\b"
+    # "streetwise and chooses to associate with older males", "... and were not always truthful"
+    r"|\s(?:and|but)\s+(?:is|was|are|were|has|had|have|appears?|seems?|keeps?|kept|chooses|chose|puts?|goes|"
+    r"went|knows?|knew|makes?|made|refuses?|refused|continues?|continued|enjoys?|enjoyed|wants?|wanted|likes?|"
+    r"liked|(?:not\s+)?always|often|regularly)\b", re.I)
 _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
@@ -288,13 +292,23 @@ class VictimBlamingDetector(Detector):
             if cur is not None:
                 last_end = max(x.end for x in cur.hits)
                 gap = text[last_end:h.start] if h.start > last_end else ""
+                # the gap and the first words of the next phrase: "... and chooses to ..."
+                gap_on = text[last_end:h.start + 16] if h.start > last_end else ""
                 same = any(x.entry.family == h.entry.family for x in cur.hits)
                 if h.start < last_end or h.entry.weak or all(x.entry.weak for x in cur.hits) \
-                        or not (_STRONG_BREAK.search(gap) or (not same and _NEW_CLAUSE.search(gap))):
+                        or not (_STRONG_BREAK.search(gap) or (not same and _NEW_CLAUSE.search(gap_on))):
                     cur.hits.append(h)
                     cur.clause = (cur.clause[0], max(cur.clause[1], clause_of(h.start)[1]))
                     continue
-            cur = _Finding(i, clause_of(h.start), [h])
+            new_clause = clause_of(h.start)
+            if cur is not None and cur.clause[0] < h.start < cur.clause[1] and not _STRONG_BREAK.search(gap):
+                # split inside one clause ("streetwise and chooses to ..."): each quote its own part
+                last_end = max(x.end for x in cur.hits)
+                m = _NEW_CLAUSE.search(text, last_end, h.start + 16)
+                cut = m.start() + 1 if m is not None and m.start() < h.start else h.start
+                cur.clause = (cur.clause[0], cut)
+                new_clause = (cut, new_clause[1])
+            cur = _Finding(i, new_clause, [h])
             out.append(cur)
         for f in out:
             f.score = 0.62 if all(h.entry.weak for h in f.hits) else 0.8

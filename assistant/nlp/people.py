@@ -136,7 +136,9 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
 
 _NAME_AFTER_LABEL = re.compile(r"\s*[:\-\u2013]?\s*(?:[A-Z][a-z]+\s+)?[A-Z][A-Za-z'\-]*[A-Z]\b")
 # "Person B", "Male A", "Child C": a lettered label with no role in it.
-LETTER_LABEL = re.compile(r"\b(?:Person|PERSON|Male|MALE|Female|FEMALE|Child|CHILD|Adult|ADULT|Youth|YOUTH)\s[A-H]\b(?![a-z'])")
+LETTER_LABEL = re.compile(
+    r"\b(?:Person|PERSON|Male|MALE|Female|FEMALE|Child|CHILD|Adult|ADULT|Youth|YOUTH)\s[A-H]\b(?![a-z'])"
+)
 _LONG_ROLE: dict[str, str] = {
     "victim": "victim", "complainant": "victim", "injured party": "victim",
     "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
@@ -657,11 +659,11 @@ class PeopleFinder:
                     if key in bound:
                         break
         for i, m in spans:
-            p = bound.get(" ".join(m.group(0).split()).upper())
-            if p is not None:
+            owner = bound.get(" ".join(m.group(0).split()).upper())
+            if owner is not None:
                 base = segs[i].start
-                if not any(mm.seg == i and mm.start <= base + m.start() < mm.end for mm in p.mentions):
-                    p.mentions.append(Mention(i, base + m.start(), base + m.end(), m.group(0), "label"))
+                if not any(mm.seg == i and mm.start <= base + m.start() < mm.end for mm in owner.mentions):
+                    owner.mentions.append(Mention(i, base + m.start(), base + m.end(), m.group(0), "label"))
 
     def _remention_pass(self, i: int, s: Segment) -> None:
         """Known nicknames and bare surnames seen again, anywhere in the case."""
