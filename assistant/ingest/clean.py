@@ -50,7 +50,7 @@ def measure_skew(grey: Image.Image, *, max_angle: float = 5.0) -> Skew:
         return Skew(0.0, 0.0, 0.0)
     rng = np.random.default_rng(0)  # fixed seed: the same page always gives the same angle
     if len(rows) > 60_000:  # a sample is plenty and keeps this step near 20 ms
-        pick = rng.choice(len(rows), 60_000, replace=False)
+        pick = rng.integers(0, len(rows), 60_000)  # with replacement: no shuffle of every pixel
         rows, cols = rows[pick], cols[pick]
     xs = cols.astype(np.float64) - small.shape[1] / 2.0
     # Sub-pixel jitter: without it, angle 0 alone maps pixels onto whole rows unsmoothed, and
@@ -67,11 +67,12 @@ def measure_skew(grey: Image.Image, *, max_angle: float = 5.0) -> Skew:
     def score(angle: float) -> float:
         return float(np.sum(np.diff(profile(angle)) ** 2))
 
-    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.25)
+    # Coarse to fine: 0.5, 0.1 then 0.05 degree steps (37 profiles rather than 52 at 0.25 + 0.05).
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
     scores = [score(a) for a in coarse]
     best = float(coarse[int(np.argmax(scores))])
-    fine = np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05)
-    best = max(fine, key=score)
+    best = float(max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1), key=score))
+    best = float(max(np.arange(best - 0.1, best + 0.1 + 1e-9, 0.05), key=score))
     strength = score(best) / max(float(np.median(scores)), 1e-9)
     return Skew(float(round(best, 2)), round(strength, 2), _pitch(profile(best)) * factor)
 
@@ -300,7 +301,7 @@ def analyse(grey: Image.Image) -> PageStats:
     bg_small, _ = _background_small(grey)
     spread = _spread(bg_small)
     paper = float(np.median(np.asarray(bg_small)))
-    factor = max(1, grey.width // 900)
+    factor = max(1, grey.width // 700)  # about 830 px wide at 300 dpi: ample for angle and pitch
     page_small = grey.reduce(factor) if factor > 1 else grey
     if spread >= FLATTEN_SPREAD / 2:
         # Skew is measured on the copy with the shadow taken out, or the shadow's edge wins.

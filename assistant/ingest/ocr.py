@@ -130,8 +130,10 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
 # of the samples' scanned pages per noise level):
 #   generated kinds, all:  4.48% -> 0.23% -> 0.21%  (phone photos 24.9% -> 0.3% -> 0.0%,
 #       skew 2.5-4.5 degrees 39.2% -> 0.14% -> 0.04%; no kind worse than plain)
-#   samples light / medium / heavy: 4.21 / 4.68 / 11.99% -> 5.89 / 4.95 / 8.19% -> 4.21 / 4.64 /
-#       9.41%
+#   samples light / medium / heavy: 4.21 / 4.68 / 11.99% -> 5.89 / 4.95 / 8.19% -> 4.21 / 4.68 /
+#       9.44%
+# CPU: 1.04x plain Tesseract on those pages, 1.02x on the benchmark's scanned bundle (the
+# fixed cleaning: 0.91x / 0.93x, as a 1-bit page reads faster; ``eval.ocr_kinds --speed 4``).
 # The fixed cleaning (flatten + Otsu + nearest-neighbour deskew on every page) was worse than
 # plain Tesseract on clean, faint, small and low-resolution print: a page binarised before
 # Tesseract loses the grey edges its LSTM reads (dpi 150 small print 0.25% -> 0.70%), and one
