@@ -90,10 +90,14 @@ def interview_done_at(text: str, role: str) -> int | None:
     """True when ``text`` records that the interview / account for ``role`` took place: the
     interview term with a sign of completion (a verb of completion, a date, an exhibit number,
     a "complete" status) and nothing in its clause that makes it a plan, a refusal or an absence."""
-    is_row = "|" in text or re.search(r"\.{4,}|\s{3,}\S", text) is not None
+    # a table row or an aligned record line (a wrapped line's indentation is not a column gap)
+    is_row = "|" in text or re.search(r"\.{4,}|[ \t]{3,}\S", text) is not None
     for m in TERMS[role].finditer(text):
+        if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
+                o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])):
+            continue  # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs
         if is_row:
-            cells = [c for c in re.split(r"\s*\|\s*|\.{4,}|\s{3,}", text) if c.strip()]
+            cells = [c for c in re.split(r"\s*\|\s*|\.{4,}|[ \t]{3,}", text) if c.strip()]
             rest = " ".join(cells[1:])
             if _ROW_OPEN.search(rest):
                 continue
@@ -106,10 +110,6 @@ def interview_done_at(text: str, role: str) -> int | None:
         clause = text[lo:hi]
         if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause):
             continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
-        if role != "suspect" and any(o.end <= a for o in find_officers(text[lo:a + 1]) if True):
-            # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not the child's
-            if re.search(r"\b(?:MG11|statement)\b", m.group(0), re.I):
-                continue
         if COMPLETION.search(clause) or (role == "suspect" and m.group(0).lower().startswith("interviewed")):
             return m.start()
     return None
@@ -123,6 +123,8 @@ NOT_DONE = {
         r"|\b(?:declined|refused|did\s+not\s+wish|does\s+not\s+wish|did\s+not\s+want|does\s+not\s+want|"
         r"not\s+ready|unwilling|reluctant)\b"
         r"|\bno\s+(?:ABE|VRI|statement|MG11|account|interview)\b"
+        r"|\b(?:ABE|VRI|account|statement|interview)\s+(?:was|were|has|had|is)\s+(?:never|not)\s+(?:been\s+)?"
+        r"(?:obtained|taken|recorded|done|completed|conducted|held|arranged|sought)\b"
         # only a first account (to an officer, a teacher): no ABE followed
         r"|\b(?:only|just)\s+(?:(?:gave|provided|made)\s+)?(?:an?\s+)?(?:first|initial)\s+account\b"
         r"|\b(?:first|initial)\s+account\b[^.]{0,80}\b(?:but|only|no\s+ABE|not\s+(?:video|ABE))\b"

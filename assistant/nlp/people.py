@@ -697,6 +697,8 @@ class PeopleFinder:
                     rel_end = mm.end - seg_start
                     if rel_end <= pos and pos - rel_end <= 40 and rel_end > best_end:
                         best, best_end = p, rel_end
+        if best is not None and self.role_label.search(text[best_end:pos]):
+            return None  # "S3 Leon X (30); and S4, an older man called "Uncle Jim"": S4's name
         return best
 
     def _bind_label(self, p: Person, text: str, a: int, b: int, gap_words: int = 0) -> None:
