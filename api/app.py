@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.migrate import upgrade
@@ -83,10 +84,38 @@ def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
+IF_MATCH_REQUIRED = (
+    "This change needs the suggestion's version: send its ETag in an If-Match header "  # noqa: ISC003
+    + "(reload the suggestion to get it)."
+)
+
+
+def _only_missing_if_match(exc: RequestValidationError) -> bool:
+    errors = exc.errors()
+    return bool(errors) and all(
+        e.get("type") == "missing" and tuple(e.get("loc", ())) == ("header", "If-Match")
+        for e in errors
+    )
+
+
 def _readable(exc: RequestValidationError) -> str:
     """One sentence naming every field that is not valid, instead of pydantic's nested list."""
     parts = [f"{p['field']}: {p['message']}" for p in _problems(exc)]
     return "The request is not valid: " + "; ".join(parts) + "."
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route answers at this request's path (asked of the routes
+    themselves, so included routers and mounts count)."""
+    allowed = []
+    for method in _METHODS:
+        probe = {**scope, "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 class ReadsFirst:
@@ -195,16 +224,25 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if _only_missing_if_match(exc):
+            # A precondition that was not sent: 428, as RFC 6585 says (the schema marks the
+            # header required; it is not a malformed request).
+            return JSONResponse({"detail": IF_MATCH_REQUIRED}, status_code=428)
         return JSONResponse({"detail": _readable(exc), "errors": _problems(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "The request could not be handled."
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and detail == "Not Found":
             detail = "There is nothing at this address."
-        return JSONResponse(
-            {"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
-        )
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route whose path matched; a path can
+            # have several (GET and POST /api/cases are two routes): name them all.
+            allowed = _allowed_methods(app, request.scope)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"This address answers {', '.join(allowed)} only."
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
 
     for r in (auth_routes.router, case_routes.router, suggestion_routes.router, misc_routes.router):
         app.include_router(r)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.schemas import MAX_ID, SID_PATTERN, USERNAME_PATTERN, Message, ValidationMessage
@@ -19,6 +20,7 @@ COOKIE = "session"
 # role, a cross-site request, a password to change first), a body over its limit, a request
 # that is not valid, too busy. Declared on every router so the OpenAPI document says so.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Message, "description": "the body is not well-formed (JSON, multipart)"},
     401: {"model": Message, "description": "not logged in, or the session has ended"},
     403: {"model": Message, "description": "not allowed (role, cross-site, password change)"},
     413: {"model": Message, "description": "the body is over this route's limit"},
@@ -47,6 +49,22 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
+# The two ways to send a session token, declared so the OpenAPI document says which routes need
+# one (``components.securitySchemes`` and each operation's ``security``: either will do). Both
+# with ``auto_error=False``: a missing or malformed token is this module's 401, not FastAPI's.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="the token from POST /api/auth/login, as Authorization: Bearer <token>",
+)
+SESSION_COOKIE = APIKeyCookie(
+    name=COOKIE,
+    auto_error=False,
+    scheme_name="cookie",
+    description="the HttpOnly session cookie set by POST /api/auth/login (the web UI)",
+)
+
+
 def bearer_or_cookie(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -63,7 +81,14 @@ def client_address(request: Request) -> str:
 _BEFORE_PASSWORD_CHANGE = {"/api/me", "/api/auth/password", "/api/auth/logout"}
 
 
-def current_user(request: Request, db: SessionDep) -> User:
+def current_user(
+    request: Request,
+    db: SessionDep,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+    _cookie: Annotated[str | None, Security(SESSION_COOKIE)] = None,
+) -> User:
+    # The two Security parameters only declare the schemes; the token is read here, the same
+    # way for both (a bearer header wins over a cookie).
     token = bearer_or_cookie(request)
     if not token:
         raise Unauthorized("You are not logged in. Log in first.")

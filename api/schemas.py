@@ -6,14 +6,31 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from assistant.review.cases import CASE_NAME_PATTERN as ASSISTANT_CASE_NAME_PATTERN
+from assistant.review.decisions import REJECT_REASONS
+from assistant.types import INQUIRY_KINDS
 
 Role = Literal["reviewer", "supervisor", "admin"]
 
 # Ids are INTEGER columns (PostgreSQL's 32-bit integer): anything outside is refused with 422
 # before the database is asked (SQLite raised OverflowError past 2**63: a 500).
 MAX_ID = 2**31 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: ``30.0`` is the integer 30 (JSON Schema says so too), while
+    ``"30"`` and ``true`` stay refused by the strict check that follows."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Integers in a JSON body: strict (no strings, no booleans), but 30.0 counts.
+WHOLE = BeforeValidator(_whole_number)
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
+Offset = Annotated[int, Field(strict=True, ge=0, le=MAX_ID), WHOLE]
 
 # Control characters: none in names and one-line fields; tab and line breaks in free text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -21,6 +38,13 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
+# A one-line field that must say something: no control characters and not only spaces (the
+# services strip spaces and refuse what is left empty; the schema says so).
+_LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f]"
+NONBLANK_LINE_PATTERN = rf"^{_LINE_CHAR}*[^\x00-\x1f\x7f-\x9f\s]{_LINE_CHAR}*$"
+# A case name: as above, and no invisible formatting or direction marks (zero-width spaces,
+# right-to-left overrides: a name that reads differently from what it is).
+CASE_NAME_PATTERN = ASSISTANT_CASE_NAME_PATTERN
 SID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
@@ -98,7 +122,7 @@ class UserCreate(In):
 
 # --- cases, documents, jobs -------------------------------------------------------------------
 class CaseCreate(In):
-    name: Annotated[str, Field(min_length=1, max_length=200), NO_CONTROLS, LINE_SCHEMA]
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=CASE_NAME_PATTERN)]
 
 
 class AssignIn(In):
@@ -230,7 +254,8 @@ class SuggestionOut(Out):
 
 class DecisionIn(In):
     action: Literal["accept", "reject", "edit", "undo"]
-    reason: Annotated[str, Field(max_length=100), NO_CONTROLS, LINE_SCHEMA] | None = None
+    # Required to reject (and with "other", a note): rules across fields, checked by the service.
+    reason: Literal[REJECT_REASONS] | None = None  # type: ignore[valid-type]
     note: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] | None = None
     title: Annotated[str, Field(max_length=300), NO_CONTROLS, LINE_SCHEMA] | None = None
     rationale: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] | None = (
@@ -258,16 +283,19 @@ class DecisionResult(SuggestionOut):
 class CitationIn(In):
     document_id: Id
     page: Id
-    start: int = Field(ge=0, le=MAX_ID)
-    end: int = Field(ge=1, le=MAX_ID)
+    start: Offset
+    end: Id
 
 
 class FindingIn(In):
+    """A missing interview needs ``subject`` and ``role``; ``kind`` (default ``other``) is for
+    an unfollowed inquiry only. ``end`` is after ``start`` and within the page's text."""
+
     type: Literal["unfollowed_inquiry", "victim_blaming_language", "missing_interview"]
-    kind: Annotated[str, Field(max_length=32), NO_CONTROLS, LINE_SCHEMA] | None = None
-    subject: Annotated[str, Field(max_length=200), NO_CONTROLS, LINE_SCHEMA] | None = None
+    kind: Literal[INQUIRY_KINDS] | None = None  # type: ignore[valid-type]
+    subject: Annotated[str, Field(max_length=200, pattern=NONBLANK_LINE_PATTERN)] | None = None
     role: Literal["victim", "suspect", "witness"] | None = None
-    title: Annotated[str, Field(min_length=1, max_length=300), NO_CONTROLS, LINE_SCHEMA]
+    title: Annotated[str, Field(min_length=1, max_length=300, pattern=NONBLANK_LINE_PATTERN)]
     rationale: Annotated[str, Field(max_length=5000), NO_CONTROLS_BUT_LINES, TEXT_SCHEMA] = ""
     citation: CitationIn
 

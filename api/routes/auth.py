@@ -33,6 +33,7 @@ from assistant.review.models import User
 router = APIRouter(prefix="/api", tags=["auth and users"], responses=COMMON_ERRORS)
 
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Message},
     401: {"model": Message},
     403: {"model": Message},
     422: {"model": ValidationMessage},
@@ -54,6 +55,7 @@ def _user_admin(u: User, request: Request) -> dict[str, Any]:
     "/auth/login",
     response_model=LoginOut,
     responses={
+        400: {"model": Message, "description": "the body is not well-formed JSON"},
         401: {"model": Message, "description": "wrong username or password"},
         403: {"model": Message, "description": "cross-site request (a cookie, no Origin)"},
         413: {"model": Message},
@@ -105,6 +107,7 @@ def logout(
     "/auth/password",
     response_model=Message,
     responses={
+        400: {"model": Message},
         401: {"model": Message},
         403: {"model": Message, "description": "the current password is not right"},
         413: {"model": Message},

@@ -35,7 +35,12 @@ def list_cases(db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     return cases.list_cases(db, user)
 
 
-@router.post("/cases", response_model=CaseOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/cases",
+    response_model=CaseOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"model": Message, "description": "a case with this name exists"}},
+)
 def create_case(body: CaseCreate, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Create a case; its creator is assigned to it."""
     return cases.summary(db, cases.create_case(db, user, body.name))
@@ -66,6 +71,7 @@ _UPLOAD_BODY = {
                     "properties": {
                         "files": {
                             "type": "array",
+                            "minItems": 1,
                             "description": "several files, or a .zip",
                             "items": {"type": "string", "format": "binary"},
                         }

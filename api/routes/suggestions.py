@@ -90,7 +90,15 @@ def decide(
     db: SessionDep,
     user: CurrentUser,
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: Annotated[
+        str,
+        Header(
+            alias="If-Match",
+            max_length=200,
+            pattern=r"\S",  # an empty one is as good as none
+            description="the suggestion's ETag (428 without it, 412 if it changed since)",
+        ),
+    ],
 ) -> dict[str, Any]:
     """Accept, reject (with a reason from ``/api/reject-reasons``), edit, or undo the last
     decision. Needs ``If-Match: <ETag>``: 412 if someone changed it since, 428 without it."""

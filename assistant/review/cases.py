@@ -7,6 +7,7 @@ other teams' cases are never confirmed; the attempt is written to the audit trai
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -52,9 +53,16 @@ def open_case(session: Session, user: User, case_id: int, *, what: str = "case")
     raise NotFound(NOT_FOUND.format(id=case_id))
 
 
+# What a case name may not hold: control characters and invisible formatting or direction
+# marks (a name that reads differently from what it is). The API's schema states the same rule.
+_NAME_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+CASE_NAME_PATTERN = rf"^[^{_NAME_FORBIDDEN}]*[^{_NAME_FORBIDDEN}\s][^{_NAME_FORBIDDEN}]*$"
+_FORBIDDEN_IN_NAME = re.compile(f"[{_NAME_FORBIDDEN}]")
+
+
 def create_case(session: Session, user: User, name: str) -> Case:
     name = " ".join((name or "").split())
-    if not name or len(name) > 200 or any(not ch.isprintable() for ch in name):
+    if not name or len(name) > 200 or _FORBIDDEN_IN_NAME.search(name):
         raise BadRequest(
             "Give the case a name of 1 to 200 characters, without control characters (for example the referral number)."
         )
