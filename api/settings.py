@@ -55,9 +55,10 @@ class ApiSettings(Settings):
     # A first admin, created at start-up when no user of that name exists.
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
-    # The first admin must change the configured password before doing anything else.
-    # Default: on in production. (Off in development: the web UI has no form for it yet.)
-    admin_must_change_password: bool | None = None
+    # The first admin must change the configured password before doing anything else (the
+    # web UI shows its change-password form first). On by default everywhere; switch it off
+    # only for throwaway test servers.
+    admin_must_change_password: bool = True
 
     session_idle_minutes: int = 30
     session_max_hours: int = 12
@@ -72,6 +73,9 @@ class ApiSettings(Settings):
     zip_max_members: int = 1000
     zip_max_total_mb: float = 2048.0
     job_timeout_s: float = 3600.0  # one processing job (ingest + review + index)
+    # A page with more characters than this (a huge text file with no page breaks) is refused
+    # as too large instead of being reviewed (0: no limit).
+    max_page_chars: int = 2_000_000
     worker_idle_s: float = 300.0  # the worker process (models loaded) exits after this idle
     worker_max_jobs: int = 25  # ... or after this many jobs; the next job starts a fresh one
 
@@ -118,9 +122,7 @@ class ApiSettings(Settings):
 
     @property
     def admin_must_change(self) -> bool:
-        if self.admin_must_change_password is not None:
-            return self.admin_must_change_password
-        return self.env == "production"
+        return self.admin_must_change_password
 
     @property
     def secure_cookies(self) -> bool:
@@ -159,6 +161,7 @@ class ApiSettings(Settings):
             "data_dir": str(Path(self.data_dir).resolve()),
             "detectors": self.detectors,
             "build_index": self.build_index,
+            "max_page_chars": self.max_page_chars,
             "ingest": {
                 "max_file_mb": self.max_file_mb,
                 "max_pages": self.max_pages,

@@ -36,6 +36,7 @@ def make_settings(data_dir: Path, url: str, **kw: Any) -> ApiSettings:
         secret_key="test-secret-" + "x" * 40,
         admin_username="admin",
         admin_password=PASSWORD,
+        admin_must_change_password=False,  # tests log in as the admin straight away
         env="development",
         job_timeout_s=120,
         # Real argon2id, at a cost that keeps a test run fast (production refuses this).

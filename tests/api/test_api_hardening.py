@@ -294,7 +294,7 @@ def test_first_admin_must_change_the_configured_password(tmp_path: object) -> No
         application.state.engine.dispose()
 
 
-def test_production_defaults_to_forced_change() -> None:
+def test_forced_change_is_the_default_everywhere() -> None:
     from api.settings import ApiSettings
 
     s = ApiSettings(
@@ -304,7 +304,11 @@ def test_production_defaults_to_forced_change() -> None:
         _env_file=None,  # type: ignore[call-arg]
     )
     assert s.admin_must_change is True
-    assert ApiSettings(env="development").admin_must_change is False
+    # Development too, now that the web UI has the form (a test server may switch it off).
+    assert ApiSettings(env="development").admin_must_change is True
+    assert (
+        ApiSettings(env="development", admin_must_change_password=False).admin_must_change is False
+    )
 
 
 # --- 7: control characters --------------------------------------------------------------------

@@ -3,6 +3,7 @@ the UI talks to (the real back end in a subprocess; a small fake for UI-only beh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -112,12 +113,27 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real API (``python -m assistant serve``) in a subprocess on a temporary SQLite data
     dir, with light test detectors instead of the models and no meaning index, a reviewer
     ``rev`` and a supervisor ``boss``. One per test module: start-up takes a few seconds."""
+    data = tmp_path_factory.mktemp("ui-real-data")
+    # The first admin's forced password change is tested on a server of its own.
+    with serve_real(data, {"ASSISTANT_ADMIN_MUST_CHANGE_PASSWORD": "false"}) as url:
+        admin = Server(url, "admin", ADMIN_PASSWORD, "real")
+        with admin.client() as c:
+            for name, role in (("rev", "reviewer"), ("boss", "supervisor")):
+                c.post(
+                    "/api/users", json={"username": name, "password": ADMIN_PASSWORD, "role": role}
+                ).raise_for_status()
+        yield Server(url, "rev", ADMIN_PASSWORD, "real", {"data": data})
+
+
+@contextlib.contextmanager
+def serve_real(data: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """``python -m assistant serve`` on ``data`` (SQLite) with the test detectors; its URL once
+    it answers. The first admin is ``admin`` / ADMIN_PASSWORD."""
     import subprocess
     import sys
 
     if not (ROOT / "api" / "app.py").exists():
         pytest.skip("real back-end browser tests skipped: api/app.py is not there yet")
-    data = tmp_path_factory.mktemp("ui-real-data")
     port = free_port()
     env = {
         **os.environ,
@@ -129,6 +145,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ASSISTANT_WORKERS": "1",
         "OMP_THREAD_LIMIT": "1",
         "HF_HUB_OFFLINE": "1",
+        **(extra_env or {}),
     }
     env.pop("ASSISTANT_DATABASE_URL", None)
     log = (data / "server.log").open("wb")
@@ -156,13 +173,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer /api/health within 60 s")
             time.sleep(0.2)
-        admin = Server(url, "admin", ADMIN_PASSWORD, "real")
-        with admin.client() as c:
-            for name, role in (("rev", "reviewer"), ("boss", "supervisor")):
-                c.post(
-                    "/api/users", json={"username": name, "password": ADMIN_PASSWORD, "role": role}
-                ).raise_for_status()
-        yield Server(url, "rev", ADMIN_PASSWORD, "real", {"data": data})
+        yield url
     finally:
         proc.terminate()
         try:

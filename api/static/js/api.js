@@ -3,11 +3,31 @@
 
 /** An error from the server or the network, carrying a message a reviewer can read. */
 export class ApiError extends Error {
-  constructor(status, message, body = null) {
+  constructor(status, message, body = null, headers = null) {
     super(message);
     this.status = status;
     this.body = body;
+    this.headers = headers;
   }
+
+  /** Seconds from a Retry-After header (429, 503), or null. */
+  get retryAfter() {
+    const v = this.headers && this.headers.get ? this.headers.get('Retry-After') : null;
+    if (v === null || v === undefined || v === '') return null;
+    const n = Number(v);
+    if (Number.isFinite(n)) return Math.max(0, Math.ceil(n));
+    const at = Date.parse(v); // an HTTP date
+    return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+}
+
+/** "Wait 2 minutes before trying again." from an error's Retry-After (or a general wait). */
+export function retryAfterText(err) {
+  const s = err instanceof ApiError ? err.retryAfter : null;
+  if (s === null) return 'Wait a few minutes before trying again.';
+  if (s < 60) return `Wait ${s} second${s === 1 ? '' : 's'} before trying again.`;
+  const m = Math.ceil(s / 60);
+  return `Wait ${m} minute${m === 1 ? '' : 's'} before trying again.`;
 }
 
 // The token lives in memory only (never localStorage), so a script injected into some other
@@ -106,7 +126,7 @@ async function send(method, path, headers, body, opts) {
     try { errBody = await res.json(); } catch { /* not JSON: use the fallback wording */ }
     const message = detailText(errBody, fallbackMessage(res.status));
     if (res.status === 401 && !opts.auth401 && onSessionEnded) onSessionEnded(message);
-    throw new ApiError(res.status, message, errBody);
+    throw new ApiError(res.status, message, errBody, res.headers);
   }
   let data = null;
   const as = opts.as ?? 'json';

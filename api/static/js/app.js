@@ -4,6 +4,7 @@
 import { get, post, setToken, onUnauthorized, lastApiActivity } from './api.js';
 import { h, mount, isTyping } from './dom.js';
 import { renderLogin } from './login.js';
+import { renderPasswordChange } from './password.js';
 import { renderCases } from './cases.js';
 import { renderCase } from './case.js';
 import { helpDialog, settingsDialog, dialogOpen } from './dialogs.js';
@@ -34,6 +35,7 @@ function showUser() {
     h('button', { type: 'button', class: 'small', id: 'help-button', onclick: () => helpDialog(),
       'aria-keyshortcuts': '?' }, 'Keys ?'),
     h('button', { type: 'button', class: 'small', id: 'settings-button', onclick: () => settingsDialog() }, 'Settings'),
+    h('button', { type: 'button', class: 'small', id: 'password-button', onclick: () => showPasswordChange(false) }, 'Password'),
     h('button', { type: 'button', class: 'small', id: 'logout', onclick: logout }, 'Log out'));
 }
 
@@ -54,12 +56,30 @@ function showLogin(message = '', kind = 'info') {
   renderLogin(main, {
     message,
     kind,
-    onLoggedIn: (user, idle) => {
+    onLoggedIn: (user, idle, mustChange) => {
       app.user = user;
+      app.mustChangePassword = mustChange;
       if (idle) app.idleMinutes = Number(idle) || 30;
       showUser();
       route(); // back to where the reviewer was when the session ended
     },
+  });
+}
+
+// The change-password screen. Forced (the account's password was set by the installation):
+// nothing else is shown until it is changed. Otherwise Cancel goes back to the screen before.
+function showPasswordChange(forced) {
+  teardown();
+  document.title = `${forced ? 'Choose a new password' : 'Change your password'} · Case file review`;
+  renderPasswordChange(main, {
+    forced,
+    username: app.user ? app.user.username : '',
+    onDone: () => {
+      app.mustChangePassword = false;
+      toast('Your password was changed.', 'info');
+      route();
+    },
+    onCancel: () => route(),
   });
 }
 
@@ -77,6 +97,7 @@ onUnauthorized((detail) => {
 
 async function route() {
   if (!app.user) { showLogin(); return; }
+  if (app.mustChangePassword) { showPasswordChange(true); return; }
   teardown();
   const parts = (location.hash.replace(/^#\/?/, '') || 'cases').split('/').map(decodeURIComponent);
   main.focus({ preventScroll: true });
@@ -136,6 +157,7 @@ async function boot() {
   try {
     const r = await get('/api/me', { auth401: true });
     app.user = r.data.user || r.data;
+    app.mustChangePassword = Boolean(r.data.password_change_required);
     showUser();
     route();
   } catch {

@@ -1,7 +1,7 @@
-// The log-in screen, with plain messages for a wrong password, a locked account and an
-// expired session.
+// The log-in screen, with plain messages for a wrong password, too many tries (429, with the
+// wait from Retry-After), a locked account and an expired session.
 
-import { post, setToken, ApiError } from './api.js';
+import { post, setToken, ApiError, retryAfterText } from './api.js';
 import { h, mount } from './dom.js';
 
 /** Renders the log-in form; onLoggedIn(user, expiresIdleMinutes) runs after success. */
@@ -32,11 +32,14 @@ export function renderLogin(root, { message = '', kind = 'info', onLoggedIn }) {
       const r = await post('/api/auth/login', { username: user.value.trim(), password: pass.value }, { auth401: true });
       setToken(r.data.token || null);
       pass.value = '';
-      onLoggedIn(r.data.user, r.data.expires_idle_minutes);
+      onLoggedIn(r.data.user, r.data.expires_idle_minutes, Boolean(r.data.password_change_required));
     } catch (e) {
       pass.value = '';
       if (e instanceof ApiError && e.status === 401) {
-        show('Wrong user name or password. After 5 failed attempts the account is locked.', 'error');
+        show('Wrong user name or password.', 'error');
+      } else if (e instanceof ApiError && e.status === 429) {
+        // Too many failures for this name from here: the server slows further tries.
+        show(`Too many failed log-ins. ${retryAfterText(e)} If you have forgotten the password, ask an administrator.`, 'error');
       } else if (e instanceof ApiError && e.status === 423) {
         show(e.body && e.body.detail ? e.body.detail
           : 'This account is locked after too many failed log-ins. Ask an administrator to unlock it.', 'error');
