@@ -147,6 +147,32 @@ def _precheck(path: Path, media_type: str, name: str, limits: dict[str, Any]) ->
     return None
 
 
+def _refuse_oversized_pages(
+    documents: list[Document], errors: list[FileError], max_chars: int
+) -> list[Document]:
+    """Documents with a page over ``max_chars`` characters are reported as too large and not
+    reviewed. Such a page (a 50 MB text file with no line or page breaks) costs the detectors
+    a minute and most of a gigabyte, on every later upload to the case too; no page a person
+    wrote is that long. 0: no limit."""
+    if max_chars <= 0:
+        return documents
+    kept = []
+    for d in documents:
+        big = next((p for p in d.pages if len(p.text) > max_chars), None)
+        if big is None:
+            kept.append(d)
+            continue
+        errors.append(
+            FileError(
+                d.name,
+                "too_large",
+                f"page {big.number} holds {len(big.text):,} characters, more than the "
+                f"{max_chars:,} a page may hold: split the file (a form feed starts a new page).",
+            )
+        )
+    return kept
+
+
 def run_job(
     cfg: dict[str, Any], *, on_progress: ProgressFn | None = None
 ) -> tuple[CaseReview, dict[str, int]]:
@@ -219,6 +245,7 @@ def run_job(
             settings = Settings(**cfg.get("ingest", {}))
             documents, errs = ingest_paths(paths, names=names, progress=progress, settings=settings)
         errors.extend(errs)
+    documents = _refuse_oversized_pages(documents, errors, int(cfg.get("max_page_chars", 0)))
     for d in documents:
         for p in d.pages:
             p.text = safe_text(p.text)
