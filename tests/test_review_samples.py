@@ -17,8 +17,9 @@ from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, CaseReview
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_files"
-CASES = sorted(p for split in ("train", "test") if (SAMPLES / split).is_dir()
-               for p in (SAMPLES / split).iterdir() if p.is_dir())
+SPLITS = ("train", "test", "indep_dev", "indep_test")
+CASES = sorted((p for split in SPLITS if (SAMPLES / split).is_dir()
+                for p in (SAMPLES / split).iterdir() if p.is_dir()), key=lambda p: (p.parent.name, p.name))
 
 
 @pytest.fixture(scope="session")
@@ -75,16 +76,24 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
     assert all(p.text.strip() for d in ocr_docs for p in d.pages)
 
 
-def test_held_out_split_scores_above_floor(reviews: dict[str, CaseReview]) -> None:
+# Regression guards a little under the figures measured when they were set (micro F1: test
+# 0.69, indep_test 0.75; priority accuracy 0.75 and 1.0): a change that loses findings on
+# files written by other authors fails here, not in a later evaluation.
+FLOORS = {"test": (0.64, 0.7), "indep_test": (0.70, 0.85)}
+
+
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_held_out_split_scores_above_floor(reviews: dict[str, CaseReview], split: str) -> None:
     from eval.score import load_cases, load_labels, score_reviews
 
-    test_dir = SAMPLES / "test"
+    test_dir = SAMPLES / split
     gold = load_labels(test_dir / "labels.jsonl")
     names = {p.name for p in test_dir.iterdir() if p.is_dir()}
     score = score_reviews([r for n, r in reviews.items() if n in names], gold,
                           load_cases(test_dir / "cases.jsonl"))
-    assert score.micro.f1 >= 0.45, score.to_dict()["micro"]
-    assert score.screening is not None and score.screening.in_scope.accuracy >= 0.6
+    f1_floor, priority_floor = FLOORS[split]
+    assert score.micro.f1 >= f1_floor, score.to_dict()["micro"]
+    assert score.screening is not None and score.screening.priority.accuracy >= priority_floor
 
 
 def test_command_line_review_with_a_bad_file(tmp_path: Path) -> None:
