@@ -82,16 +82,23 @@ def derive_state(decisions: Iterable[DecisionLike]) -> State:
     """
     st = State()
     for d in effective(decisions):
-        if d.action in ("accepted", "rejected", "added"):
-            st.status = "rejected" if d.action == "rejected" else "accepted"
-            st.decided_by, st.decided_at = d.reviewer, d.at
-            st.reason = d.reason if d.action == "rejected" else None
-            st.note = d.note
-        elif d.action == "edited":
-            st.edited = True
-            fields = d.fields or {}
-            if fields.get("title"):
-                st.title = str(fields["title"])
-            if fields.get("rationale"):
-                st.rationale = str(fields["rationale"])
+        apply(st, d)
+    return st
+
+
+def apply(st: State, d: DecisionLike) -> State:
+    """``st`` with one more decision (not an undo) on top: ``derive_state(log + [d])`` is
+    ``apply(derive_state(log), d)``, so a decision needs no pass over the whole log."""
+    if d.action in ("accepted", "rejected", "added"):
+        st.status = "rejected" if d.action == "rejected" else "accepted"
+        st.decided_by, st.decided_at = d.reviewer, d.at
+        st.reason = d.reason if d.action == "rejected" else None
+        st.note = d.note
+    elif d.action == "edited":
+        st.edited = True
+        fields = d.fields or {}
+        if fields.get("title"):
+            st.title = str(fields["title"])
+        if fields.get("rationale"):
+            st.rationale = str(fields["rationale"])
     return st

@@ -9,7 +9,8 @@ is stored and the other gets 412.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,7 +18,15 @@ from sqlalchemy.orm import Session
 from assistant.review import audit
 from assistant.review.clock import now_iso
 from assistant.review.db import writing
-from assistant.review.decisions import ACTIONS, REJECT_REASONS, derive_state, last_undoable
+from assistant.review.decisions import (
+    ACTIONS,
+    REJECT_REASONS,
+    DecisionLike,
+    State,
+    apply,
+    derive_state,
+    last_undoable,
+)
 from assistant.review.errors import (
     BadRequest,
     Conflict,
@@ -139,6 +148,26 @@ def _decisions(session: Session, case_id: int, sid: str) -> list[DecisionRow]:
     )
 
 
+def _decision_log(session: Session, case_id: int, sid: str) -> list[DecisionLike]:
+    """The columns ``derive_state`` reads, as plain rows (no ORM objects to build: a log
+    can be long)."""
+    rows = session.execute(
+        select(
+            DecisionRow.id,
+            DecisionRow.action,
+            DecisionRow.reviewer,
+            DecisionRow.at,
+            DecisionRow.reason,
+            DecisionRow.note,
+            DecisionRow.fields,
+            DecisionRow.undoes,
+        )
+        .where(DecisionRow.case_id == case_id, DecisionRow.suggestion_id == sid)
+        .order_by(DecisionRow.id)
+    ).all()
+    return cast(list[DecisionLike], rows)
+
+
 def decision_dict(d: DecisionRow) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -177,8 +206,24 @@ def parse_if_match(value: str | None) -> int:
     return int(m.group(1))
 
 
-def _apply_state(row: SuggestionRow, decisions: list[DecisionRow]) -> None:
-    st = derive_state(decisions)
+def _apply_state(row: SuggestionRow, decisions: Sequence[DecisionLike]) -> None:
+    _store_state(row, derive_state(decisions))
+
+
+def _cached_state(row: SuggestionRow) -> State:
+    return State(
+        status=row.status,
+        edited=row.edited,
+        title=row.cur_title,
+        rationale=row.cur_rationale,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        reason=row.reason,
+        note=row.note,
+    )
+
+
+def _store_state(row: SuggestionRow, st: State) -> None:
     row.status, row.edited = st.status, st.edited
     row.cur_title, row.cur_rationale = st.title, st.rationale
     row.decided_by, row.decided_at = st.decided_by, st.decided_at
@@ -230,7 +275,9 @@ def _decide(
     note = _clean(body.get("note"), MAX_TEXT, "note")
     fields: dict[str, Any] | None = None
     undoes: int | None = None
-    decisions = _decisions(session, case.id, sid)
+    # Only an undo needs the suggestion's log (what it reverts, and the state before it);
+    # any other decision goes on top of the state cached on the row.
+    decisions = _decision_log(session, case.id, sid) if verb == "undo" else None
     if verb == "reject":
         if reason not in REJECT_REASONS:
             raise BadRequest("Choose a reason for rejecting: " + "; ".join(REJECT_REASONS) + ".")
@@ -242,7 +289,7 @@ def _decide(
         if not title and not rationale:
             raise BadRequest("An edit needs a new title or a new rationale.")
         fields = {k: v for k, v in (("title", title), ("rationale", rationale)) if v}
-    elif verb == "undo":
+    elif decisions is not None:  # undo
         target = last_undoable(decisions)
         if target is None:
             raise Conflict("There is nothing to undo on this suggestion.")
@@ -278,7 +325,10 @@ def _decide(
     )
     session.add(d)
     session.flush()
-    _apply_state(row, [*decisions, d])
+    if decisions is not None:
+        _apply_state(row, [*decisions, d])
+    else:
+        _store_state(row, apply(_cached_state(row), d))
     audit.record(
         session,
         "decision",
