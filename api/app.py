@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
@@ -151,6 +152,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.request_threads > 0:
+            # Routes and their dependencies run in this pool. More threads than the store can
+            # write with only fight for the GIL (the writer holding the lock among them).
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         runner.start()
         try:
             yield

@@ -69,6 +69,8 @@ class ApiSettings(Settings):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
 
+    # Threads that run requests (0: anyio's default of 40).
+    request_threads: int = 0
     max_request_mb: float = 1024.0  # one upload request, all files together
     zip_max_members: int = 1000
     zip_max_total_mb: float = 2048.0

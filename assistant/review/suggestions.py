@@ -245,31 +245,22 @@ def decide(
     """Append one decision. Returns (suggestion, new ETag, the decision); commits.
 
     Raises 428 without If-Match, 412 when the suggestion changed since that version.
-    The whole check-and-append is one short write transaction.
+    Everything is read and checked first; the write transaction (the database's one write
+    lock on SQLite) holds only the guarded version bump, the new row, its audit event and
+    the commit. The guard makes the reads safe: every decision moves the version on, so if
+    it is still ``version`` nothing read since has changed.
     """
     version = parse_if_match(if_match)
     verb = str(body.get("action") or "")
     if verb not in ACTIONS:
         raise BadRequest("The action must be one of: accept, reject, edit, undo.")
-    with writing(session):
-        return _decide(session, user, case, sid, version, verb, body)
-
-
-def _decide(
-    session: Session,
-    user: User,
-    case: Case,
-    sid: str,
-    version: int,
-    verb: str,
-    body: dict[str, Any],
-) -> tuple[dict[str, Any], str, dict[str, Any]]:
     row = _row(session, case, sid)
+    ids = doc_ids(session, case.id)
     if row.version != version:
         raise PreconditionFailed(
             f"Someone else changed this suggestion since you loaded it (it is now at version "
             f"{row.version}, you had version {version}). Reload it, check, and decide again.",
-            extra={"current": to_dict(row, doc_ids(session, case.id))},
+            extra={"current": to_dict(row, ids)},
         )
     reason = _clean(body.get("reason"), 100, "reason")
     note = _clean(body.get("note"), MAX_TEXT, "note")
@@ -296,21 +287,6 @@ def _decide(
         undoes = target.id
     if verb != "reject":
         reason = None
-    # The guard: only one writer moves the version on from `version`.
-    res = session.execute(
-        update(SuggestionRow)
-        .where(SuggestionRow.id == row.id, SuggestionRow.version == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if res.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
-        current = _row(session, case, sid)
-        raise PreconditionFailed(
-            "Someone else changed this suggestion at the same moment. Reload it, check, and decide again.",
-            extra={"current": to_dict(current, doc_ids(session, case.id))},
-        )
-    row.version = version + 1
     d = DecisionRow(
         case_id=case.id,
         suggestion_id=sid,
@@ -323,6 +299,37 @@ def _decide(
         undoes=undoes,
         version=version + 1,
     )
+    with writing(session):
+        _append(session, user, case, row, d, decisions)
+    return to_dict(row, ids), etag(row), decision_dict(d)
+
+
+def _append(
+    session: Session,
+    user: User,
+    case: Case,
+    row: SuggestionRow,
+    d: DecisionRow,
+    decisions: list[DecisionLike] | None,
+) -> None:
+    """The write: bump the version if it is still the one read, add the decision, cache the
+    new state on the row, audit, commit."""
+    version = d.version - 1
+    # The guard: only one writer moves the version on from `version`.
+    res = session.execute(
+        update(SuggestionRow)
+        .where(SuggestionRow.id == row.id, SuggestionRow.version == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if res.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        current = _row(session, case, row.sid)
+        raise PreconditionFailed(
+            "Someone else changed this suggestion at the same moment. Reload it, check, and decide again.",
+            extra={"current": to_dict(current, doc_ids(session, case.id))},
+        )
+    row.version = version + 1
     session.add(d)
     session.flush()
     if decisions is not None:
@@ -334,17 +341,15 @@ def _decide(
         "decision",
         actor=user.username,
         case_id=case.id,
-        target=sid,
+        target=row.sid,
         detail={
             "action": d.action,
             "decision": d.id,
             "version": d.version,
-            **({"reason": reason} if reason else {}),
+            **({"reason": d.reason} if d.reason else {}),
         },
     )
-    out = to_dict(row, doc_ids(session, case.id))
     session.commit()
-    return out, etag(row), decision_dict(d)
 
 
 def add_finding(
