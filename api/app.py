@@ -152,10 +152,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.request_threads > 0:
-            # Routes and their dependencies run in this pool. More threads than the store can
-            # write with only fight for the GIL (the writer holding the lock among them).
-            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        threads = settings.request_thread_count()
+        if threads > 0:
+            # Routes and their dependencies run in this pool. On SQLite (one writer at a time)
+            # more threads only fight over the GIL, the writer holding the lock among them.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         runner.start()
         try:
             yield

@@ -69,7 +69,8 @@ class ApiSettings(Settings):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
 
-    # Threads that run requests (0: anyio's default of 40).
+    # Threads that run requests. 0: sized to the store (8 on SQLite, which writes one
+    # transaction at a time; anyio's default of 40 on PostgreSQL).
     request_threads: int = 0
     max_request_mb: float = 1024.0  # one upload request, all files together
     zip_max_members: int = 1000
@@ -121,6 +122,12 @@ class ApiSettings(Settings):
     @property
     def url(self) -> str:
         return self.database_url or default_url(self.data_dir)
+
+    def request_thread_count(self) -> int:
+        """Threads for requests (0: leave anyio's default)."""
+        if self.request_threads > 0:
+            return self.request_threads
+        return 8 if self.url.startswith("sqlite") else 0
 
     @property
     def admin_must_change(self) -> bool:

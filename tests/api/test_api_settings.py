@@ -48,3 +48,31 @@ def test_development_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("ASSISTANT_ENV", "production")
     with pytest.raises(ValueError, match="Refusing"):
         ApiSettings()
+
+
+def test_request_threads_are_sized_to_the_store(tmp_path: Path) -> None:
+    """SQLite writes one transaction at a time: 8 request threads, not anyio's 40, so the
+    writer holding the lock is not crowded off the interpreter (issue 9, load)."""
+    import anyio.to_thread
+    from apiutil import make_settings
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    s = make_settings(tmp_path / "d", f"sqlite:///{tmp_path / 'a.db'}")
+    assert s.request_thread_count() == 8
+    pg = make_settings(tmp_path / "d", "postgresql+psycopg://u@127.0.0.1/x")
+    assert pg.request_thread_count() == 0  # anyio's default
+    assert (
+        make_settings(
+            tmp_path / "d", "postgresql+psycopg://u@h/x", request_threads=12
+        ).request_thread_count()
+        == 12
+    )
+    app = create_app(s)
+    with TestClient(app) as c:
+        tokens = c.portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
+        )  # type: ignore[union-attr]
+        assert tokens == 8
+    app.state.engine.dispose()
