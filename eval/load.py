@@ -249,7 +249,11 @@ async def _reviewer(
         sid = sids[turn % len(sids)]
         turn += 1
         if sid not in state:
-            r = await client.get(f"{base}/suggestions/{sid}", headers=h)
+            try:
+                r = await client.get(f"{base}/suggestions/{sid}", headers=h)
+            except Exception:  # noqa: BLE001 - e.g. a kept-alive connection the server closed
+                phase.add(0, 0.0)  # counted as a failure; look again next turn
+                continue
             state[sid] = (r.headers.get("etag", '"1"'), r.json().get("status") == "accepted")
         etag, accepted = state[sid]
         body = {"action": "undo" if accepted else "accept"}
