@@ -302,7 +302,7 @@ def test_both_normalisers_agree_on_real_pages(case) -> None:  # type: ignore[no-
     import pypdfium2 as pdfium
 
     pdfs = [FIX / "digital.pdf", FIX / "mixed.pdf"]
-    corpus = Path("/work/shared/corpus/real-pdfs")
+    from tests.test_ingest_corpus import CORPUS as corpus
     if corpus.is_dir():
         pdfs += [
             corpus / n

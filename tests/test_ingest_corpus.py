@@ -12,9 +12,8 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest import ingest_case
 
+# ../shared beside the project checkout (as laid for developers and CI)
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real-pdfs"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/real-pdfs")
 
 # Known outcomes worth pinning: (file, error code) for the files that must fail.
 MUST_FAIL = {
