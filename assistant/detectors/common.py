@@ -40,7 +40,7 @@ def cite_segment(
         start, end = _line_unit(text, start, end, focus[0])
     # (tight: a short line of its own is not extended with the line before it)
     line_start = tight and "\n" in text[text.rfind(".", 0, start) + 1:start]
-    if extend_short and len(tokens(seg.text)) < 12 and not _opens_unit(text, start) and not line_start:
+    if extend_short and len(tokens(seg.text)) < 12 and not opens_unit(text, start) and not line_start:
         prev = _previous_sentence(text, start)
         if prev is not None and len(tokens(text[prev:end])) <= MAX_CITE_TOKENS:
             start = prev
@@ -68,11 +68,13 @@ def _line_unit(text: str, start: int, end: int, at: int) -> tuple[int, int]:
     return start, end
 
 
-def _opens_unit(text: str, start: int) -> bool:
+def opens_unit(text: str, start: int, marker: int = 0) -> bool:
     """True when the segment at ``start`` opens a line that is a unit of its own (a log entry,
-    a numbered action, a table row): the line before it is another entry, not its context."""
+    a numbered action, a table row): the line before it is another entry, not its context.
+    ``marker``: how many characters of the item's own marker ("2. ", "(b) ") may come before
+    the segment on its line."""
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip():
+    if len(text[line_start:start].strip()) > marker:
         return False
     line_end = text.find("\n", line_start)
     return bool(NEW_UNIT.match(text[line_start:line_end if line_end != -1 else len(text)]))

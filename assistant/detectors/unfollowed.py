@@ -22,12 +22,11 @@ from typing import Any
 import numpy as np
 
 from assistant.detectors.base import Detector
-from assistant.detectors.common import cite_segment, clamp, tokens
+from assistant.detectors.common import cite_segment, clamp, opens_unit, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
 from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
-from assistant.nlp.segment import NEW_UNIT
 from assistant.nlp.status import RAISE, StatusCue, classify
 from assistant.types import Segment, Suggestion
 
@@ -316,13 +315,9 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
-    """Does the segment open a line that is an item of its own (numbered, a row, an entry)?"""
-    text = ctx.page_text(seg.document, seg.page)
-    line_start = text.rfind("\n", 0, seg.start) + 1
-    # the segment may start after the item's own marker ("2. ", "- ", "(b) ")
-    line_end = text.find("\n", line_start)
-    line = text[line_start:line_end if line_end != -1 else len(text)]
-    return len(text[line_start:seg.start].strip()) <= 5 and NEW_UNIT.match(line) is not None
+    """Does the segment open a line that is an item of its own (numbered, a row, an entry)?
+    It may start after the item's own marker ("2. ", "- ", "(b) ")."""
+    return opens_unit(ctx.page_text(seg.document, seg.page), seg.start, marker=5)
 
 
 def _word_df(ctx: CaseContext) -> dict[str, int]:
