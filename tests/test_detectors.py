@@ -23,6 +23,13 @@ VB_FLAGGED = [
     ("Both girls are involved in a relationship with S1.", "relationship with"),
     ("It is her lifestyle choice to stay out with these adults.", "lifestyle choice"),
 ]
+def test_victim_blaming_in_a_record_quoted_by_another_record() -> None:
+    # a disclosure schedule quoting a missing-person report: not the child's own words
+    ctx = make_ctx({"mg6c.txt": '14. CSC MFH report 03/02/17 - "YP1 out again, putting herself at risk".\n'})
+    out = VictimBlamingDetector().detect(ctx)
+    assert any("putting herself at risk" in c.quote for s in out for c in s.citations), out
+
+
 VB_NOT_FLAGGED = [
     'She told the ISVA "he was my boyfriend and I loved him".',
     "A child of 13 cannot consent in law, so consent is not an issue.",

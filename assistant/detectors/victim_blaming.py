@@ -154,6 +154,19 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_THIRD_PERSON = re.compile(r"\b(?:CYP|IP|VIC|YP|V|C)\s?\d\b|\b(?:herself|himself)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|I'm|I've|we|us|our)\b")
+
+
+def _record_quoted(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
+    """True when the quotation around [a, b) is another record's wording about the child (a
+    schedule quoting a report: "CYP1 out again, putting herself at risk"), not someone's own
+    words: it speaks of the child in the third person and never in the first."""
+    span = next(((s, e) for s, e in qs if s <= a and b <= e), (0, len(text)))
+    quoted = text[span[0]:span[1]]
+    return bool(_THIRD_PERSON.search(quoted)) and not _FIRST_PERSON.search(quoted)
+
+
 def _closed_later(text: str, a: int, b: int) -> bool:
     """True when [a, b) lies inside a quotation whose opening mark is not in this segment (a
     quote broken over table rows): the first curly mark after it closes, and none opens
@@ -215,7 +228,7 @@ class VictimBlamingDetector(Detector):
         for i, m in found:
             entry, src, _ = lex.patterns[i]
             a, b = m.start(), m.end()
-            if inside(qs, a, b) or _closed_later(text, a, b):
+            if (inside(qs, a, b) or _closed_later(text, a, b)) and not _record_quoted(text, qs, a, b):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
