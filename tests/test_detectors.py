@@ -23,6 +23,12 @@ VB_FLAGGED = [
     ("Both girls are involved in a relationship with S1.", "relationship with"),
     ("It is her lifestyle choice to stay out with these adults.", "lifestyle choice"),
 ]
+def test_victim_blaming_two_acts_of_one_family_are_two_findings() -> None:
+    ctx = make_ctx({"log.txt": "014 ST: CMP. VIC2 went to the flat willingly and organised the lifts herself.\n"})
+    quotes = [c.quote for s in VictimBlamingDetector().detect(ctx) for c in s.citations]
+    assert len(quotes) == 2 and "willingly" in quotes[0] and "herself" in quotes[1], quotes
+
+
 def test_victim_blaming_in_a_record_quoted_by_another_record() -> None:
     # a disclosure schedule quoting a missing-person report: not the child's own words
     ctx = make_ctx({"mg6c.txt": '14. CSC MFH report 03/02/17 - "YP1 out again, putting herself at risk".\n'})

@@ -87,9 +87,13 @@ _NEW_CLAUSE = re.compile(
     r"appears?|seems?|does|did)\b)|\s(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
     r"the\s+\w+|(?-i:[A-Z][a-z]+))\b"
     # "streetwise and chooses to associate with older males", "... and were not always truthful"
+    r"|\s(?:and|but)\s+(?:then\s+)?[a-z]+ed\b"
     r"|\s(?:and|but)\s+(?:is|was|are|were|has|had|have|appears?|seems?|keeps?|kept|chooses|chose|puts?|goes|"
     r"went|knows?|knew|makes?|made|refuses?|refused|continues?|continued|enjoys?|enjoyed|wants?|wanted|likes?|"
     r"liked|(?:not\s+)?always|often|regularly)\b", re.I)
+# "... willingly and arranged the meet herself": two acts, two findings, even of one family
+# (a list of nouns, "a history of lying and attention seeking", stays one)
+_AND_PAST_VERB = re.compile(r"\s*,?\s+and\s+(?:then\s+)?[a-z]+ed\b")
 _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
@@ -309,7 +313,8 @@ class VictimBlamingDetector(Detector):
                 gap_on = text[last_end:h.start + 16] if h.start > last_end else ""
                 same = any(x.entry.family == h.entry.family for x in cur.hits)
                 if h.start < last_end or h.entry.weak or all(x.entry.weak for x in cur.hits) \
-                        or not (_STRONG_BREAK.search(gap) or (not same and _NEW_CLAUSE.search(gap_on))):
+                        or not (_STRONG_BREAK.search(gap) or (
+                            (not same or _AND_PAST_VERB.match(gap_on)) and _NEW_CLAUSE.search(gap_on))):
                     cur.hits.append(h)
                     cur.clause = (cur.clause[0], max(cur.clause[1], clause_of(h.start)[1]))
                     continue
