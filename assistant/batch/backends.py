@@ -17,24 +17,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest.runner import Outcome, Task, run_tasks
+from assistant.ingest.runner import Outcome, Task, TaskQueue, run_tasks
 
 OnOutcome = Callable[[Task, Outcome], Iterable[Task]]
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-
-
-class _Queue(deque[Task]):
-    def extend(self, items: Iterable[Task]) -> None:
-        for t in items:
-            if t.urgent:
-                self.appendleft(t)
-            else:
-                self.append(t)
 
 
 def run_local(tasks: Iterable[Task], on_outcome: OnOutcome, *, workers: int) -> None:
@@ -102,7 +92,7 @@ def run_ray(tasks: Iterable[Task], on_outcome: OnOutcome, *, workers: int, addre
         # Keep a few tasks ahead of the free CPUs, not the whole queue: urgent follow-ups (a
         # finished case's review) must still overtake the pages queued behind them.
         limit = cpus + max(1, cpus // 2)
-        queue = _Queue(tasks)
+        queue = TaskQueue(tasks)
         running: dict[Any, tuple[Task, float]] = {}
         task_id = 0
         while queue or running:

@@ -154,6 +154,17 @@ def _send(w: _Worker, request: dict[str, Any]) -> bool:
         return False
 
 
+class TaskQueue(deque[Task]):
+    """Tasks waiting for a worker: follow-ups join the end, an ``urgent`` one the front."""
+
+    def extend(self, items: Iterable[Task]) -> None:
+        for t in items:
+            if t.urgent:
+                self.appendleft(t)
+            else:
+                self.append(t)
+
+
 def run_tasks(
     tasks: Iterable[Task],
     on_outcome: Callable[[Task, Outcome], Iterable[Task]],
@@ -168,15 +179,7 @@ def run_tasks(
     ``assistant.ingest.worker``.
     """
 
-    class _Queue(deque[Task]):
-        def extend(self, items: Iterable[Task]) -> None:
-            for t in items:
-                if t.urgent:
-                    self.appendleft(t)
-                else:
-                    self.append(t)
-
-    queue: _Queue = _Queue(tasks)
+    queue = TaskQueue(tasks)
     pool: list[_Worker] = []
     sel = selectors.DefaultSelector()
     n_max = max(1, workers)
