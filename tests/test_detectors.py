@@ -151,6 +151,59 @@ def test_unfollowed_two_objects_of_one_kind_are_two_lines() -> None:
     assert phones[0].confidence > phones[1].confidence
 
 
+def test_unfollowed_separate_log_entries_about_one_place_are_two_lines() -> None:
+    # two actions at one address, each its own entry with its own status: two findings
+    ctx = make_ctx({"log.txt": (
+        "Entry 10  10/05/17  Tenter Yard: no search of S1 flat conducted.\n"
+        "Entry 11  10/05/17  Tenter Yard house-to-house - not completed.\n")})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    quotes = [s.citations[0].quote for s in out]
+    assert any("no search" in q for q in quotes) and any("house-to-house" in q for q in quotes), quotes
+    assert_grounded(ctx, out)
+
+
+def test_unfollowed_a_download_does_not_answer_a_subscriber_check() -> None:
+    ctx = make_ctx({"custody.txt": (
+        "23/04/18 | IP handset ST/1 downloaded (DFU), report exhibited ST/4. Msgs and calls from 07700 900417.\n"
+        "Subscriber check on 07700 900417 to be requested.\n")})
+    out = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    assert any("Subscriber check" in c.quote for s in out for c in s.citations), [s.title for s in out]
+
+
+UNDONE_WORDING = [
+    # (record line, words of the status cue)
+    ("H2H CORDWELL RD REQ - NO RESOURCES, PASSED TO EARLIES.", "NO RESOURCES"),
+    ("ENQ12 Premises s.18 search Flat 1a - not authorised, time elapsed", "not authorised"),
+    ('ENQ10 Identify/trace SOI3 "TASH" - no further info', "no further info"),
+    ("Handset ST/2 returned to DP on release at request of OIC", "returned to DP"),
+]
+
+
+@pytest.mark.parametrize(("line", "cue"), UNDONE_WORDING)
+def test_status_wording_of_an_action_left_undone(line: str, cue: str) -> None:
+    from assistant.nlp.status import classify
+
+    st = classify(line)
+    assert st.status == "not_done" and cue in st.cue, st
+
+
+def test_status_a_seizure_with_its_exhibit_number_is_not_a_result() -> None:
+    from assistant.nlp.status import classify
+
+    assert classify("Property: Apple iPhone, black, seized by AO - exhibit ST/2.").status == "done_weak"
+    assert classify("Download report exhibited ST/4.").status == "done"
+
+
+def test_segments_join_wrapped_lines_on_a_page_typed_in_capitals() -> None:
+    from assistant.nlp.segment import segment_text
+
+    text = ("OIC REVIEW 14/04: IP1 SEEN WITH MOTHER AND SAYS SHE DOES NOT WANT TO GO ANY FURTHER. IP2'S\n"
+            "ACCOUNT WAS NEVER OBTAINED AND SHE REMAINS AT RISK OF FURTHER HARM FROM THE GROUP.\n"
+            "CCTV NOT RECOVERED FROM THE BUS STATION OR THE TAXI RANK. TAXI DRIVER NOT TRACED.\n")
+    segs = [text[a:b] for a, b in segment_text(text)]
+    assert any(s.startswith("IP2'S\nACCOUNT WAS NEVER OBTAINED") for s in segs), segs
+
+
 def test_unfollowed_named_witness_is_left_to_missing_interview() -> None:
     ctx = make_ctx({"summary.txt": "W2 Shannon PELL, a friend, was present at the flat. "
                                    "No statement was taken from her.\n"})
@@ -202,6 +255,21 @@ MI_CASES = [
     ("Suspects: Person A - Neil GASKIN; Person B - Terry ROWE.\nPerson A was interviewed under caution on "
      "02/02/2012 and denied the allegation.\nPerson B: words of advice were given at his home address.\n",
      {"ROWE": "suspect"}, {"GASKIN"}),
+    # a raised plan item with no result; two suspects arrested and interviewed together
+    ("Suspects: S1 Kane BRADLEY (26), S2 Dom SEALE (31), S3 Mihai COSTA (33).\n"
+     "Plan: (f) Arrest S1 and S2. (g) Interview S3 under caution.\n"
+     "Decision: S1 and S2 arrested 21/10 and interviewed.\n",
+     {"COSTA": "suspect"}, {"BRADLEY", "SEALE"}),
+    # a record of taped interview (ROTI) on the schedule is the interview
+    ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
+     "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",
+     {"PICK": "suspect"}, {"VERRY"}),
+    # the one who received a disclosure is a witness; the child who made it is a victim
+    ("Holly's younger sister Ruby BRAITHWAITE (12) told a teaching assistant on 02/09/2021 that the "
+     "suspect \"did stuff\" to her as well.\nMother does not want Ruby spoken to by police.\n"
+     "On 2 September 2021 Ruby told a teaching assistant, Mrs Jan OYELOWO, what had happened. "
+     "Mrs Oyelowo recorded this on the safeguarding log.\n",
+     {"BRAITHWAITE": "victim", "OYELOWO": "witness"}, set()),
 ]
 
 

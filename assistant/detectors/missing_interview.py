@@ -36,7 +36,8 @@ TERMS = {
     ),
     "suspect": re.compile(
         r"\b(?:interview(?:ed)?(?:\s+under\s+caution)?|IUC|PACE\s+interview|no[- ]comment|"
-        r"prepared\s+statement)\b(?!\s+(?:as\s+a\s+)?witness)",
+        r"prepared\s+statement|ROTI|ROVI|SDN|record\s+of\s+(?:taped|tape[- ]recorded|video(?:[- ]recorded)?|the)\s+"
+        r"interview|interview\s+(?:transcript|record|summary))\b(?!\s+(?:as\s+a\s+)?witness)",
         re.I,
     ),
     "witness": re.compile(
@@ -74,7 +75,8 @@ _ROW_OPEN = re.compile(r"\b(?:open|outstanding|pending|awaiting|not\s+(?:done|co
 COMPLETION = re.compile(
     r"\b(?:completed|complete|conducted|took\s+place|recorded|obtained|given|gave|provided|taken|"
     r"on\s+file|held|done|exhibited|resulted|signed|made|interviewed|attended|carried\s+out|"
-    r"undertaken|no[- ]comment|prepared\s+statement|denied|admitted|stated|said|accepted|"
+    r"undertaken|no[- ]comment|prepared\s+statement|denied|denies|admitted|admits|stated|said|accepted|"
+    r"full\s+account|"
     r"in\s+interview|during\s+(?:the\s+|his\s+|her\s+)?interview|suite)\b"
     r"|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b[A-Z]{2,4}/\d{1,3}\b",
     re.I,
@@ -159,24 +161,51 @@ TIED = re.compile(
     r"\b(?:saw|seen\s+(?:her|him|them|the)|witnessed|overheard|heard\s+(?:her|him|them|a|the|screams?|shouting)|"
     r"present\s+(?:at|when|during|in)|was\s+with\s+(?:her|him|them|IP)|were\s+with|there\s+when|"
     r"recipient\s+of|received\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:first\s+)?(?:disclosure|account|complaint)|"
-    r"first\s+(?:disclosure|account|complaint)|disclosed\s+to|(?:told|confided\s+in)\s+(?:her|his|a|the|their)?\s*"
-    r"(?:\w+\s+){0,3}$|told\s+(?:me|police|officers?|PC|DC|the\s+(?:police|officer))|"
+    r"first\s+(?:disclosure|account|complaint)|disclosed\s+to|told\s+(?:me|police|officers?|PC|DC|the\s+(?:police|officer))|"
     r"recalls?|remembers?|describes?\s+seeing|noticed|collected\s+(?:her|him|them|IP)|drove|"
     r"(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|(?:called|rang)\s+(?:999|101|the\s+police|police)|"
     r"was\s+there\s+(?:on|at|when|that)|concerned\s+(?:re|about|for)|raised\s+(?:the\s+)?(?:concern|alarm)|"
-    r"picked\s+(?:her|him|them|IP)\s+up|dropped\s+(?:her|him|them|IP)|found\s+(?:her|him|them|IP))\b",
+    r"picked\s+(?:her|him|them|IP)\s+up|dropped\s+(?:her|him|them|IP)|found\s+(?:her|him|them|IP)|"
+    r"collected\s+(?:her|him|them|IP\d?|(?-i:[A-Z][a-z]+))\b)\b",
+    re.I,
+)
+# The same, written just before the name: "Ruby told a teaching assistant, Mrs Jan OYELOWO",
+# "collected from the arcade by her sister Stacey".
+TIED_BEFORE = re.compile(
+    r"\b(?:told|confided\s+in|disclosed\s+to|reported\s+(?:it\s+)?to|(?:collected|picked\s+up|found|seen)\s+"
+    r"(?:[\w'-]+\s+){0,4}?by)\s+(?:(?:her|his|a|the|their)\s+)?(?:(?!(?:that|me|us|him|police)\b)[\w'-]+[\s,]+){0,3}"
+    r"(?:Mrs|Mr|Ms|Miss|Dr)?\.?\s*$",
     re.I,
 )
 RELEVANT = re.compile(
     r"\b(?:present|there\s+(?:when|at\s+the\s+time)|was\s+with|were\s+with|with\s+(?:her|him|them)\s+"
     r"(?:at|in|when)|saw|seen|see|witness\w*|W\d|TIE|heard|overheard|told|disclos\w+|first\s+(?:account|"
     r"complaint|disclosure)|reported\s+(?:it|the|this|her|him)|drove|driver|passenger|in\s+the\s+car|"
-    r"picked\s+(?:her|him|them)\s+up|dropped\s+(?:her|him|them)|found\s+(?:her|him|them)|noticed|"
+    r"picked\s+(?:her|him|them)\s+up|dropped\s+(?:her|him|them)|found\s+(?:her|him|them)|noticed|collected|"
     r"messages?|screenshots?|photographs?|knows?\s+(?:who|where|the)|knew\s+(?:who|where|the)|"
     r"complained|raised\s+concerns?|(?:can|could)\s+(?:identify|confirm|say)|lent|loaned|registered\s+keeper|"
     r"RK\s+of|owner\s+of\s+the\s+(?:car|vehicle|van|flat|premises)|account\s+re)\b",
     re.I,
 )
+
+
+# An interview raised as an action item of a plan or list ("(f) Interview S3 under caution.",
+# "ACTION 4: arrest and interview SUB2", "(g) Identify 'Uncle Jim'."): with no result anywhere
+# in the file, the action was left undone.
+_ITEM_LEAD = r"(?:^\W{0,3}|(?<=[.;:]\s))(?:\(?[a-z0-9]{1,3}[.)]\s*|(?:action|task|ACT|LOI)\s*\d*\s*[:\-.]\s*|[-\u2022*]\s*)"
+PLAN_ITEM = {
+    "suspect": re.compile(
+        _ITEM_LEAD + r"(?:arrest(?:\s+and\s+interview)?|interview|(?:trace|identify|locate)(?:\s*(?:,|and|/)\s*"
+        r"(?:arrest|interview|trace|identify|locate))*|TIE)\b", re.I),
+    "victim": re.compile(_ITEM_LEAD + r"(?:ABE|VRI|video[- ]recorded\s+interview|(?:obtain|take|record)\s+"
+                         r"(?:an?\s+|the\s+)?(?:ABE|account|statement))\b", re.I),
+    "witness": re.compile(_ITEM_LEAD + r"(?:statement\s+(?:from|of)|(?:obtain|take|record)\s+(?:an?\s+|the\s+)?"
+                          r"(?:statement|MG11)|MG11\s+from|TIE|trace(?:\s+and\s+interview)?|speak\s+to)\b", re.I),
+}
+
+
+# Between two people named together as one subject: "S1 and S2", "S1, S2 & S3", "S1/S2".
+_JOINED = re.compile(r"\s*(?:,|&|/|\+|and|,\s*and)?\s*")
 
 
 _PRONOUN_LEAD = re.compile(r"^\W*(?:\d{3,4}\s+)?(?:He|She|They|His|Her|Their|The\s+(?:suspect|male|victim|"
@@ -194,6 +223,7 @@ class MissingInterviewDetector(Detector):
 
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         out: list[Suggestion] = []
+        self._seg_text = [sg.text for sg in ctx.segments]
         people = find_people(ctx)
         self._by_seg: dict[int, list[tuple[Person, int, int]]] = {}
         for q in people:
@@ -227,7 +257,22 @@ class MissingInterviewDetector(Detector):
         if not any(q is not p for q, _, _ in named):
             return True
         best = min(named, key=lambda t: 0 if t[1] <= pos < t[2] else min(abs(pos - t[1]), abs(pos - t[2])))
-        return best[0] is p
+        if best[0] is p:
+            return True
+        # "S1 and S2 arrested 21/10 and interviewed": people named together share the cue
+        text = self._seg_text[seg]
+        chain = sorted(named, key=lambda t: t[1])
+        k = next(i for i, t in enumerate(chain) if t is best)
+        group = {id(best[0])}
+        for step in (-1, 1):
+            i = k
+            while 0 <= i + step < len(chain):
+                a, b = sorted((chain[i], chain[i + step]), key=lambda t: t[1])
+                if not _JOINED.fullmatch(text[a[2]:b[1]]):
+                    break
+                i += step
+                group.add(id(chain[i][0]))
+        return id(p) in group
 
     def _texts(self, ctx: CaseContext, p: Person) -> list[tuple[Mention, str]]:
         """Segments that speak of the person: their mentions, the sentences right after a
@@ -270,6 +315,11 @@ class MissingInterviewDetector(Detector):
             nm = not_rx.search(t)
             if nm and self._owns(p, m.seg, nm.start()):
                 not_at.append((m, nm.group(0)))
+            elif m.how not in ("pronoun", "generic") and role in ("suspect", "witness") and (
+                    p.labels or p.role_votes[role] >= 4):
+                pm = next((x for x in PLAN_ITEM[role].finditer(t) if self._owns(p, m.seg, x.end())), None)
+                if pm:
+                    not_at.append((m, pm.group(0).strip()))
         if done_at:
             return None
         if not not_at and role != "witness":
@@ -285,6 +335,7 @@ class MissingInterviewDetector(Detector):
             # handed the child, is not flagged on that alone.
             tied = any(TIED.search(t[max(0, m.start - segs[m.seg].start - 60):
                                      m.end - segs[m.seg].start + 90])
+                       or TIED_BEFORE.search(t[max(0, m.start - segs[m.seg].start - 60):m.start - segs[m.seg].start])
                        for m, t in texts if m.how not in ("pronoun", "generic"))
             named_witness = any(p.label_roles.get(lab) == "witness" for lab in p.labels) or any(
                 re.search(r"\bwitness", t[max(0, m.start - segs[m.seg].start - 40):

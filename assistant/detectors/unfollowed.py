@@ -60,6 +60,7 @@ _IDENTIFY_SUSPECT = re.compile(
 
 _SUSPECT_ACTION = re.compile(
     r"\b(?:to\s+be|should\s+be|must\s+be|be)\s+(?:arrested|interviewed|invited)\b"
+    r"|\binvited\s+(?:in\s+)?(?:to|for)\s+(?:a\s+)?voluntary\s+(?:interview|attendance)\b"
     r"|\b(?:arrest|interview)\s+(?:and\s+interview\s+)?(?:of\s+)?(?:Person\s+[A-D]|S\d|SUB\d|AP\d|NOM\s?\d)\b",
     re.I,
 )
@@ -100,6 +101,10 @@ class _KindRules:
     exclude_rx: re.Pattern[str] | None
     done_rx: re.Pattern[str]
     raise_anchors: frozenset[str] | None = None
+    facets: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def facets_of(self, text: str) -> set[str]:
+        return {name for name, rx in self.facets.items() if rx.search(text)}
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +121,8 @@ def kind_rules() -> dict[str, _KindRules]:
             exclude_rx=re.compile("|".join(e["exclude"]), re.I) if e["exclude"] else None,
             done_rx=re.compile("|".join(e["done"]), re.I),
             raise_anchors=anchors("|".join(e["raise"])),
+            facets={name: re.compile("|".join(pats), re.I)
+                    for name, pats in e.get("facets", {}).items() if not name.startswith("_")},
         )
     return out
 
@@ -254,15 +261,9 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             x = parent[x]
         return x
 
-    by_term: dict[str, int] = {}
-    for k in range(len(opens)):
-        for t in terms[k]:
-            if (df.get(t, 0) > RARE_TERM and not any(ch.isdigit() for ch in t)) or t.lower() in _STOP:
-                continue
-            if t in by_term:
-                parent[find(k)] = find(by_term[t])
-            else:
-                by_term[t] = k
+    keep = [{t for t in terms[k]
+             if not ((df.get(t, 0) > RARE_TERM and not any(ch.isdigit() for ch in t)) or t.lower() in _STOP)}
+            for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
     for k, m in enumerate(opens):
@@ -273,7 +274,9 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             # ("1. ... never requested." / "2. Handset MJ/4 ... returned")
             near = abs(m.seg - o.seg) <= 1 and (a.document, a.page) == (b.document, b.page) and not (
                 m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
-            if near or len(rare[k] & rare[j]) >= 2:
+            if near:
+                parent[find(k)] = find(j)
+            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and not _separate_actions(ctx, o, m):
                 parent[find(k)] = find(j)
     groups: dict[int, list[_Mention]] = {}
     for k, m in enumerate(opens):
@@ -304,14 +307,39 @@ _OBJECT_ID = re.compile(
 _PERSON_CODE = re.compile(r"\b(?:[A-Z]{1,4}\d{1,2}|(?:Person|Suspect|Male|Female|Child)\s[A-D1-9])\b")
 
 
+def _object_ids(ctx: CaseContext, ms: list[_Mention]) -> set[str]:
+    """The exhibits, registrations, phone numbers and quoted names the mentions' segments hold."""
+    return {re.sub(r"\W", "", m.group(0)).lower()
+            for x in ms for m in _OBJECT_ID.finditer(ctx.segments[x.seg].text)}
+
+
+_EXPLICIT = ("not_done", "pending")
+
+
+def _separate_actions(ctx: CaseContext, o: _Mention, m: _Mention) -> bool:
+    """Two entries of one document's action log or list, each its own item with its own status
+    ("Entry 10 Tenter Yard: no search of S1 flat conducted." / "Entry 11 Tenter Yard
+    house-to-house - not completed."), are two actions even when they name the same place or
+    person; only a shared object (exhibit, phone, registration, quoted name) makes them one."""
+    if o.seg == m.seg or o.status.status not in _EXPLICIT or m.status.status not in _EXPLICIT:
+        return False
+    a, b = ctx.segments[o.seg], ctx.segments[m.seg]
+    if a.document != b.document or not (_opens_item(ctx, a) and _opens_item(ctx, b)):
+        return False
+    return not (_object_ids(ctx, [o]) & _object_ids(ctx, [m]))
+
+
+def _separate_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention]) -> bool:
+    """Is ``line`` an action entry of its own, apart from every entry of the leading line?"""
+    return all(_separate_actions(ctx, o, line[0]) for o in lead if o.status.status in _EXPLICIT) and any(
+        o.status.status in _EXPLICIT for o in lead)
+
+
 def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention]) -> bool:
     """Is ``line`` about an object of its own: it names an exhibit, a registration, a phone
     number or a quoted name that the leading line does not."""
-    def ids(ms: list[_Mention]) -> set[str]:
-        return {re.sub(r"\W", "", m.group(0)).lower()
-                for x in ms for m in _OBJECT_ID.finditer(ctx.segments[x.seg].text)}
-    own = ids(line)
-    return bool(own) and not (own & ids(lead))
+    own = _object_ids(ctx, line)
+    return bool(own) and not (own & _object_ids(ctx, lead))
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
@@ -495,7 +523,7 @@ class UnfollowedInquiryDetector(Detector):
             if o.seg in done_segs:
                 out.append(True)
                 continue
-            if any(by_term.get(t) for t in o.distinct):
+            if any(self._same_facet(o, dones[j]) for t in o.distinct for j in by_term.get(t, ())):
                 out.append(True)
                 continue
             if o.status.status == "not_done":
@@ -517,6 +545,16 @@ class UnfollowedInquiryDetector(Detector):
                 continue
             out.append(False)
         return out
+
+    def _same_facet(self, o: _Mention, d: _Mention) -> bool:
+        """False when the open action and the result answer different questions of their kind
+        ("subscriber check on 07700 900417" is not answered by "handset downloaded, calls from
+        07700 900417"); the facets are in the kind's lexicon entry."""
+        r = kind_rules()[o.kind]
+        if not r.facets:
+            return True
+        a, b = r.facets_of(self._seg_text[o.seg]), r.facets_of(self._seg_text[d.seg])
+        return not (a and b) or bool(a & b)
 
     def _same_object(self, o: _Mention, d: _Mention) -> bool:
         """False when the two mentions name different objects of their kind: each names a
@@ -583,7 +621,8 @@ class UnfollowedInquiryDetector(Detector):
             # sees every place the kind is left open); another line becomes a suggestion of
             # its own only when it is about a distinct object and plainly left undone.
             conf, line, why = lines[0]
-            extra = [t for t in lines[1:] if _distinct_line(ctx, t[1], line) and t[0] >= 0.6][: MAX_LINES - 1]
+            extra = [t for t in lines[1:] if t[0] >= 0.6 and (
+                _distinct_line(ctx, t[1], line) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
             rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
             out.append(self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0}))
             for rank, (conf, line, why) in enumerate(extra, start=1):

@@ -256,6 +256,13 @@ RELATION_BEFORE = re.compile(
 )
 RELATION_AFTER = re.compile(rf"^\s*(?:[,(\-]\s*|\s+is\s+|\s+was\s+)(?:the\s+|a\s+|an\s+|her\s+|his\s+|IP\d?'s\s+)?"
                             rf"(?:\w+\s+)?{_REL}\b", re.I)
+# "X (12) told a teaching assistant that the suspect did stuff to her": X disclosed abuse of herself.
+DISCLOSER_AFTER = re.compile(
+    r"^\s*(?:\(\s*\d{1,2}\s*\)\s*)?(?:,[^,]{0,40},\s*)?(?:has\s+|had\s+|then\s+|later\s+)?(?:told|disclosed|confided\s+in|"
+    r"said\s+to|reported\s+to)\b[^.]{0,100}?\b(?:did|done|doing|touched|raped|assaulted|abused|had\s+sex|"
+    r"made\s+(?:her|him|me)|hurt|forced)\b[^.]{0,30}?\b(?:her|him|me|them)\b",
+    re.I,
+)
 # "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
 AGENT_BEFORE = re.compile(
     r"\b(?:(?:sexual(?:ly)?\s+(?:activity|contact|assault\w*|abuse\w*|touching)|sex|intercourse|"
@@ -836,7 +843,11 @@ class PeopleFinder:
                 for role, rx in STRONG_CUES.items():
                     if rx.search(near):
                         p.role_votes[role] += 1.5
-                if RELATION_BEFORE.search(s.text[max(0, a - 40):a]) or RELATION_AFTER.match(s.text[b:b + 40]):
+                if DISCLOSER_AFTER.match(s.text[b:b + 160]):
+                    # "Ruby (12) told a teaching assistant that he did stuff to her": the one who
+                    # discloses abuse done to them is a victim, even when named as a sister
+                    p.role_votes["victim"] += 2.5
+                elif RELATION_BEFORE.search(s.text[max(0, a - 40):a]) or RELATION_AFTER.match(s.text[b:b + 40]):
                     p.role_votes["witness"] += 2
                     p.role_votes["victim"] -= 1.5
                 window = s.text[max(0, a - 70): b + 70]

@@ -59,6 +59,9 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
     # The length of a full line on this page: a line well short of it ends its paragraph.
     lengths = sorted(len(text[a:b].strip()) for a, b in _lines(text) if b - a >= 20)
     full_len = lengths[int(len(lengths) * 0.85)] if lengths else 80
+    # On a page typed in capitals (older record systems) a line in capitals is not a heading.
+    long_lines = [text[a:b].strip() for a, b in _lines(text) if b - a >= 20]
+    caps_page = bool(long_lines) and sum(ln.isupper() for ln in long_lines) >= 0.5 * len(long_lines)
     for ls, le in _lines(text):
         line = text[ls:le]
         stripped = line.strip()
@@ -80,7 +83,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
         prev_closed = not continues and (
             prev_line.endswith((":", ";"))
             or len(prev_line) < 45  # a short line is a heading or a form field
-            or prev_line.isupper()
+            or (prev_line.isupper() and not caps_page)
             or len(prev_line) < 0.7 * full_len  # ragged end: the paragraph or row ended
         )
         if is_row:

@@ -23,7 +23,8 @@ _ACTION_VERBS = (
     r"sought|attempted|raised|revisited|looked\s+(?:at|into)|reviewed|preserved|extracted|"
     r"submitted|tested|processed|allocated|resulted|returned|obtained|asked|invited|pursued|"
     r"eliminated|progressed|accessed|found|recorded|exhibited|retained|saved|kept|gathered|"
-    r"canvassed|harvested|captured|spoken|seen|pressed|put\s+to|explored|issued|filed"
+    r"canvassed|harvested|captured|spoken|seen|pressed|put\s+to|explored|issued|filed|"
+    r"authori[sz]ed|approved|granted|resourced|booked|rebooked"
 )
 NOT_DONE = re.compile(
     r"\b(?:not|never|n't)\s+(?:yet\s+|been\s+|be\s+|ever\s+|actually\s+|physically\s+|subsequently\s+|"
@@ -58,13 +59,18 @@ NOT_DONE = re.compile(
     r"|\bnot\s+(?:started|begun|commenced|chased|rebooked|re-?booked|re-?arranged|re-?submitted|actioned|"
     r"resulted|returned|received|sent|done|complete[d]?|examined|seized|viewed|requested|obtained)\b"
     r"|\b(?:cancelled|canceled|abandoned|withdrawn)\b|\bno\s+(?:reply|response|answer)\b"
+    # no one to do it, or handed on with no result: "H2H REQ - NO RESOURCES, PASSED TO EARLIES",
+    # "trace SOI3 - no further info", "s.18 search - not authorised, time elapsed"
+    r"|\bno\s+(?:resources?|staff|officers?)(?:\s+available)?\b(?!\s+(?:issues|concerns))"
+    r"|\bpassed\s+to\s+(?:the\s+)?(?:earlies|lates|nights|next\s+shift|day\s+shift|night\s+shift|next\s+team)\b"
+    r"|(?:(?<=[-:\u2013]\s)|(?<=[-:\u2013]))no\s+further\s+(?:info(?:rmation)?|details|leads?|update)\W*$|\btime\s+(?:elapsed|expired|lapsed)\b"
     r"|\b(?:OPEN|OPN)\s+(?:at|on)\s+(?:closure|finalisation|filing)\b|\bST:\s*(?:OPN|CXL)\b"
     r"|\bnever\s+(?:went|got|reached|made\s+it)\b"
     r"|\b(?:results?|reply|replies|response|report|download|footage|records?|billing)\s+(?:was\s+|were\s+|is\s+|are\s+)?"
     r"(?:not|never)\s+(?:on\s+file|received|returned|back|obtained|chased|seen)\b|\bnot\s+on\s+file\b"
     # a handset or an exhibit handed back before anything was done with it
-    r"|\b(?:handed\s+back|returned)\s+(?:to\s+)?(?:him|her|them|the\s+owner|owner|(?-i:[A-Z]{1,4}\d)|the\s+"
-    r"(?:suspect|family|mother|father|parent))\b(?![^.]{0,60}\b(?:after|once|following|downloaded|examined)\b)",
+    r"|\b(?:handed\s+back|returned)\s+(?:to\s+)?(?:him|her|them|the\s+owner|owner|(?-i:[A-Z]{1,4}\d|DP)|the\s+(?-i:DP)|the\s+"
+    r"(?:suspect|family|mother|father|parent|detained\s+person))\b(?![^.]{0,60}\b(?:after|once|following|downloaded|examined)\b)",
     re.I,
 )
 PENDING = re.compile(
@@ -138,6 +144,9 @@ _CHECK_NO_TRACE = re.compile(
 )
 
 
+_SEIZED_BEFORE = re.compile(r"\b(?:seized|recovered|retained|secured|taken|bagged|booked\s+in)\b", re.I)
+
+
 def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of ``rx`` that is not written as a plan ("to be downloaded")."""
     for m in rx.finditer(text):
@@ -157,6 +166,9 @@ def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
     d = _first_result(DONE, text)
     if d is None and done_extra is not None:
         d = _first_result(done_extra, text)
+    if d and re.match(r"exhibit", d.group(0), re.I) and _SEIZED_BEFORE.search(text[max(0, d.start() - 40):d.start()]):
+        # "seized by AO - exhibit ST/2": a seizure, not a result of what should follow it
+        return StatusCue("done_weak", d.start(), d.end(), d.group(0))
     if d:
         return StatusCue("done", d.start(), d.end(), d.group(0))
     w = DONE_WEAK.search(text)
