@@ -187,6 +187,22 @@ def test_status_wording_of_an_action_left_undone(line: str, cue: str) -> None:
     assert st.status == "not_done" and cue in st.cue, st
 
 
+def test_status_a_search_that_found_nothing_is_a_result() -> None:
+    from assistant.nlp.status import classify
+
+    st = classify("Phone RJ/1 extracted by DFU - report exhibited as KB/4: no contact with\n  Kai's number found.")
+    assert st.status == "done", st
+    assert classify("No contact was made with the school.").status == "not_done"
+
+
+def test_unfollowed_house_to_house_and_a_search_of_one_address_are_two_lines() -> None:
+    ctx = make_ctx({"mg5.txt": (
+        "The caravan at plot 44 was never searched and is now sold.\n\n"
+        "Summary of omissions: house-to-house of the neighbouring caravans was not done.\n")})
+    out = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "location_search"]
+    assert len(out) == 2, [s.title for s in out]
+
+
 def test_status_a_seizure_with_its_exhibit_number_is_not_a_result() -> None:
     from assistant.nlp.status import classify
 

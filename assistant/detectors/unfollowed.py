@@ -276,7 +276,8 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
                 m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
             if near:
                 parent[find(k)] = find(j)
-            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and not _separate_actions(ctx, o, m):
+            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and not _separate_actions(ctx, o, m) \
+                    and _facets_agree(ctx, o, m):
                 parent[find(k)] = find(j)
     groups: dict[int, list[_Mention]] = {}
     for k, m in enumerate(opens):
@@ -329,6 +330,17 @@ def _separate_actions(ctx: CaseContext, o: _Mention, m: _Mention) -> bool:
     return not (_object_ids(ctx, [o]) & _object_ids(ctx, [m]))
 
 
+def _facets(ctx: CaseContext, ms: list[_Mention]) -> set[str]:
+    return {f for m in ms for f in kind_rules()[m.kind].facets_of(ctx.segments[m.seg].text)}
+
+
+def _facets_agree(ctx: CaseContext, o: _Mention, m: _Mention) -> bool:
+    """False when the two mentions are different actions of their kind (house-to-house and a
+    search of the flat; a handset download and a subscriber check)."""
+    a, b = _facets(ctx, [o]), _facets(ctx, [m])
+    return not (a and b) or bool(a & b)
+
+
 def _separate_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention]) -> bool:
     """Is ``line`` an action entry of its own, apart from every entry of the leading line?"""
     return all(_separate_actions(ctx, o, line[0]) for o in lead if o.status.status in _EXPLICIT) and any(
@@ -339,7 +351,10 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
     """Is ``line`` about an object of its own: it names an exhibit, a registration, a phone
     number or a quoted name that the leading line does not."""
     own = _object_ids(ctx, line)
-    return bool(own) and not (own & _object_ids(ctx, lead))
+    if own and not (own & _object_ids(ctx, lead)):
+        return True
+    fa, fb = _facets(ctx, line), _facets(ctx, lead)
+    return bool(fa and fb) and not (fa & fb)
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:

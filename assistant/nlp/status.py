@@ -144,6 +144,11 @@ _CHECK_NO_TRACE = re.compile(
 )
 
 
+_ABSENCE_FOUND = re.compile(
+    r"\bno\s+(?:contact|messages?|calls?|images?|DNA|matches?|evidence|trace)\b[^.;]{0,60}?\b(?:was\s+|were\s+)?"
+    r"(?:found|recovered|identified|located|shown|present|detected|seen)\b",
+    re.I,
+)
 _SEIZED_BEFORE = re.compile(r"\b(?:seized|recovered|retained|secured|taken|bagged|booked\s+in)\b", re.I)
 
 
@@ -158,6 +163,12 @@ def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
 def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
     """Classify one segment's wording. Explicit non-completion wins over a result."""
     m = NOT_DONE.search(text)
+    if m:
+        a = _ABSENCE_FOUND.search(text)
+        if a and a.start() <= m.start() < a.end():
+            # "report exhibited as KB/4: no contact with Kai's number found": a search with its
+            # result (nothing found), not an action left undone
+            return StatusCue("done", a.start(), a.end(), a.group(0))
     if m and _CHECK_NO_TRACE.search(text[max(0, m.start() - 50):m.end()]):
         # "PNC and PND checks on the VRM: no trace" is a check made, with its result
         return StatusCue("done", m.start(), m.end(), m.group(0))
