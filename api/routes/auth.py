@@ -26,9 +26,9 @@ from api.schemas import (
     UserCreate,
     ValidationMessage,
 )
-from assistant.review import audit, auth
-from assistant.review.db import writing
-from assistant.review.models import User
+from assistant.workbench import audit, auth
+from assistant.workbench.db import writing
+from assistant.workbench.tables import User
 
 router = APIRouter(prefix="/api", tags=["auth and users"], responses=COMMON_ERRORS)
 

@@ -22,9 +22,9 @@ from api.schemas import (
     PageOut,
     UploadRefused,
 )
-from assistant.review import audit, cases, documents
-from assistant.review.errors import BadRequest, NotFound
-from assistant.review.models import Job
+from assistant.errors import BadRequest, NotFound
+from assistant.workbench import audit, cases, documents
+from assistant.workbench.tables import Job
 
 router = APIRouter(prefix="/api", tags=["cases and documents"], responses=CASE_ERRORS)
 

@@ -19,9 +19,9 @@ from api.schemas import (
     Message,
     SearchHitOut,
 )
-from assistant.review import audit, exports, search
-from assistant.review.decisions import REJECT_REASONS
-from assistant.review.models import AuditEvent
+from assistant.workbench import audit, exports, search
+from assistant.workbench.decisions import REJECT_REASONS
+from assistant.workbench.tables import AuditEvent
 
 router = APIRouter(prefix="/api", tags=["search, export, audit"], responses=CASE_ERRORS)
 VERSION = "0.1.0"
@@ -94,8 +94,8 @@ def learning_report_export(
 ) -> Response:
     """Accepted findings by force, NFA year and failing type, with example citations, across
     every case (supervisor or admin): lessons to share with forces."""
-    from assistant.review.cases import require_role
-    from assistant.review.learning import learning_report, to_csv
+    from assistant.workbench.cases import require_role
+    from assistant.workbench.learning import learning_report, to_csv
 
     require_role(user, "supervisor", "admin")
     rows = learning_report(db)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 import assistant.ingest
 from api.app import create_app
-from assistant.review import worker
+from assistant.workbench import worker
 
 
 @pytest.fixture

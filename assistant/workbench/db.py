@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.review.errors import Busy
+from assistant.errors import Busy
 
 _WRITE: ContextVar[bool] = ContextVar("assistant_db_write", default=True)
 _LOCKS: dict[str, threading.Lock] = {}

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.review.clock import now_iso
-from assistant.review.models import Blob, Case, DocumentRow, PageRow, SuggestionRow
 from assistant.types import Box, CaseReview, Document, FileError, Page, Suggestion
+from assistant.workbench.clock import now_iso
+from assistant.workbench.tables import Blob, Case, DocumentRow, PageRow, SuggestionRow
 
 
 def case_key(case_id: int) -> str:

@@ -18,23 +18,23 @@ from typing import Any, BinaryIO
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.errors import BadRequest, NotFound
 from assistant.nlp.sensitive import sensitive_spans
-from assistant.review import audit
-from assistant.review.blobs import BlobStore
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.errors import BadRequest, NotFound
-from assistant.review.models import Case, DocumentRow, Job, PageRow, User
-from assistant.review.store import (
+from assistant.workbench import audit
+from assistant.workbench.blobs import BlobStore
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.store import (
     MEDIA_SUFFIX,
     NewFile,
     ensure_blob,
     register_files,
     register_rejected,
 )
-from assistant.review.uploads import Accepted, Rejected, UploadLimits, check_upload
+from assistant.workbench.tables import Case, DocumentRow, Job, PageRow, User
+from assistant.workbench.uploads import Accepted, Rejected, UploadLimits, check_upload
 
-log = logging.getLogger("assistant.review")
+log = logging.getLogger("assistant.workbench")
 
 
 def doc_dict(d: DocumentRow) -> dict[str, Any]:

@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.models import AuditEvent, AuditHead
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.tables import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -61,7 +61,7 @@ def key_for(session: Session) -> AuditKey:
     if cfg is None:
         raise RuntimeError(
             "The audit trail has no key: start through api.app.create_app, or call "
-            "assistant.review.audit.configure first."
+            "assistant.workbench.audit.configure first."
         )
     return cfg
 
