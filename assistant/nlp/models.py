@@ -239,10 +239,6 @@ class Embedder:
         """True when ``text`` is already embedded in this process."""
         return text in self._cache
 
-    def clear_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
 
 def _MiniLM(max_seq_length: int) -> Any:  # noqa: N802 - a factory standing in for a class
     """The bundled all-MiniLM-L6-v2 (assistant/nlp/minilm.py: plain torch, same vectors as

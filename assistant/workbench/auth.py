@@ -490,10 +490,11 @@ def change_password(
     throttle.succeeded(user.username, client)
 
 
-def end_sessions(session: Session, user: User) -> None:
-    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
-
-
 def is_locked(user: User, throttle: LoginThrottle | None = None) -> bool:
     """Whether logins to this account are being slowed down right now (from anywhere)."""
     return (throttle or _DEFAULT_THROTTLE).account_wait_s(user.username) > 0
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by username."""
+    return list(session.execute(select(User).order_by(User.username)).scalars())

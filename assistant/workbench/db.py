@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import Busy
@@ -185,3 +185,8 @@ def _sqlite_events(engine: Engine, lock: threading.Lock) -> None:
 def session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions on ``engine``; ``info`` is given to each (e.g. the audit key)."""
     return sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+def ping(session: Session) -> None:
+    """Raises when the database does not answer."""
+    session.execute(text("SELECT 1"))

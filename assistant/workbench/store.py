@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.types import Box, CaseReview, Document, FileError, Page, Suggestion
+from assistant.types import CaseReview, Document, FileError, Page, Suggestion
 from assistant.workbench.clock import now_iso
 from assistant.workbench.tables import Blob, Case, DocumentRow, PageRow, SuggestionRow
 
@@ -244,10 +244,6 @@ def load_documents(
             )
         )
     return docs
-
-
-def page_boxes_of(row: PageRow) -> list[Box]:
-    return [Box(int(b[0]), int(b[1]), b[2], b[3], b[4], b[5]) for b in (row.boxes or [])]
 
 
 def _citations(s: Suggestion) -> list[dict[str, Any]]:
