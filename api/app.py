@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.errors import headers_of, status_of
 from api.migrate import upgrade
 from api.routes import auth as auth_routes
 from api.routes import cases as case_routes
@@ -37,12 +38,12 @@ from api.security import (
     default_limits,
 )
 from api.settings import ApiSettings
-from assistant.review import audit, auth
-from assistant.review.blobs import BlobStore
-from assistant.review.db import make_engine, read_only, session_factory
-from assistant.review.errors import ServiceError
-from assistant.review.jobs import JobRunner
-from assistant.review.models import User
+from assistant.errors import ServiceError
+from assistant.workbench import audit, auth
+from assistant.workbench.blobs import BlobStore
+from assistant.workbench.db import make_engine, read_only, session_factory
+from assistant.workbench.jobs import JobRunner
+from assistant.workbench.tables import User
 
 log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -120,7 +121,7 @@ def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
 
 
 class ReadsFirst:
-    """Every request's database work starts as reads (``assistant.review.db``): the services
+    """Every request's database work starts as reads (``assistant.workbench.db``): the services
     take the write lock only for the statements that change something."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -216,16 +217,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.exception_handler(ServiceError)
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
         # Refused requests are audited (logins audit their own outcome).
-        if exc.status in (401, 403) and request.url.path != "/api/auth/login":
+        status = status_of(exc)
+        if status in (401, 403) and request.url.path != "/api/auth/login":
             actor = getattr(request.state, "username", None)
             await run_in_threadpool(
-                _audit_refused, request.method, request.url.path, exc.status, actor
+                _audit_refused, request.method, request.url.path, status, actor
             )
-        headers = dict(exc.headers)
-        if exc.status == 401:
-            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(
-            {"detail": exc.message, **exc.extra}, status_code=exc.status, headers=headers
+            {"detail": exc.message, **exc.extra}, status_code=status, headers=headers_of(exc)
         )
 
     @app.exception_handler(RequestValidationError)

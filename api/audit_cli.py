@@ -12,8 +12,8 @@ import sys
 
 def main(args: argparse.Namespace) -> int:
     from api.settings import ApiSettings
-    from assistant.review.audit import verify_chain
-    from assistant.review.db import make_engine, session_factory
+    from assistant.workbench.audit import verify_chain
+    from assistant.workbench.db import make_engine, session_factory
 
     try:
         settings = ApiSettings()

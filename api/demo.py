@@ -8,7 +8,7 @@ only when a person is at the terminal and --no-serve was not given. An unattende
 a fresh-machine check) prints how to serve and exits 0.
 
 It goes through the same steps as an upload in the web UI (register the files, ingest,
-review, store, index: ``assistant.review.worker.run_job``), in this process, so the models
+review, store, index: ``assistant.workbench.worker.run_job``), in this process, so the models
 load once for all cases.
 """
 
@@ -62,15 +62,15 @@ def find_cases(samples: Path | None = None) -> list[tuple[str, Path]]:
 
 def _progress_bar() -> Callable[[str, int, int], None] | None:
     """A progress bar per stage on stderr, when someone is watching (the review command's)."""
-    from assistant.cli import progress_bar
+    from assistant.console import progress_bar
 
     return progress_bar(quiet=False)
 
 
 def ensure_users(sessions: sessionmaker[Session], data_dir: Path) -> list[str]:
     """First run: an admin and a reviewer with random passwords. Returns lines to print."""
-    from assistant.review import auth
-    from assistant.review.models import User
+    from assistant.workbench import auth
+    from assistant.workbench.tables import User
 
     note = data_dir / "first-login.txt"
     with sessions() as s:
@@ -97,11 +97,11 @@ def load_case(
     sessions: sessionmaker[Session], name: str, folder: Path, data_dir: Path, settings: ApiSettings
 ) -> tuple[int, CaseReview, dict[str, int], list[str]]:
     """Register the folder's files in case ``name`` (creating it once) and run the job."""
-    from assistant.review import audit, worker
-    from assistant.review.blobs import BlobStore
-    from assistant.review.clock import now_iso
-    from assistant.review.models import Assignment, Case, Job, User
-    from assistant.review.store import NewFile, ensure_blob, media_type_for, register_files
+    from assistant.workbench import audit, worker
+    from assistant.workbench.blobs import BlobStore
+    from assistant.workbench.clock import now_iso
+    from assistant.workbench.store import NewFile, ensure_blob, media_type_for, register_files
+    from assistant.workbench.tables import Assignment, Case, Job, User
 
     blobs = BlobStore(data_dir)
     with sessions() as s:
@@ -156,8 +156,8 @@ def load_case(
 def main(args: argparse.Namespace) -> int:
     from api.migrate import upgrade
     from api.settings import ApiSettings
-    from assistant.cli import format_review
-    from assistant.review.db import make_engine, session_factory
+    from assistant.console import format_review
+    from assistant.workbench.db import make_engine, session_factory
 
     try:
         settings = ApiSettings()
@@ -168,7 +168,7 @@ def main(args: argparse.Namespace) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.url)
     upgrade(engine)
-    from assistant.review import audit
+    from assistant.workbench import audit
 
     audit_cfg = settings.audit_config()
     audit.configure(audit_cfg)

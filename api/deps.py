@@ -10,9 +10,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from api.schemas import MAX_ID, SID_PATTERN, USERNAME_PATTERN, Message, ValidationMessage
-from assistant.review import auth, cases
-from assistant.review.errors import Forbidden, Unauthorized
-from assistant.review.models import Case, User
+from assistant.errors import Forbidden, Unauthorized
+from assistant.workbench import auth, cases
+from assistant.workbench.tables import Case, User
 
 COOKIE = "session"
 

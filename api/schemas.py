@@ -1,5 +1,5 @@
 """The API's input and output shapes (pydantic). Storage shapes are separate
-(``assistant.review.models``); services return plain dicts that these validate."""
+(``assistant.workbench.tables``); services return plain dicts that these validate."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from assistant.review.cases import CASE_NAME_PATTERN as ASSISTANT_CASE_NAME_PATTERN
-from assistant.review.decisions import REJECT_REASONS
 from assistant.types import INQUIRY_KINDS
+from assistant.workbench.cases import CASE_NAME_PATTERN as ASSISTANT_CASE_NAME_PATTERN
+from assistant.workbench.decisions import REJECT_REASONS
 
 Role = Literal["reviewer", "supervisor", "admin"]
 

@@ -18,10 +18,10 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from assistant.config import Settings
-from assistant.review.audit import AuditKey
-from assistant.review.auth import password_problem
-from assistant.review.db import default_url
-from assistant.review.uploads import UploadLimits
+from assistant.workbench.audit import AuditKey
+from assistant.workbench.auth import password_problem
+from assistant.workbench.db import default_url
+from assistant.workbench.uploads import UploadLimits
 
 KNOWN_WEAK = {
     "",

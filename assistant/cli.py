@@ -4,89 +4,28 @@ from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
 from assistant import config as _config  # noqa: F401  (sets offline model flags first)
-from assistant.types import CaseReview
+from assistant.batch.cli import add_screen_parser, screen_main
+from assistant.console import format_hits, format_review, progress_bar
+from assistant.errors import AssistantError
+from assistant.index.store import (
+    CaseIndex,
+    build_case_index,
+    load_case_index,
+    open_case_index,
+    saved_index_is_fresh,
+)
+from assistant.ingest import ingest_case
+from assistant.pipeline import review_case, write_review
 
-TYPE_LABELS = {
-    "unfollowed_inquiry": "Possible unfollowed lines of inquiry",
-    "victim_blaming_language": "Possible victim-blaming language",
-    "missing_interview": "Possible missing interviews / accounts",
-}
-
-
-def format_review(review: CaseReview, *, width: int = 100) -> str:
-    """A readable terminal view of one case's review."""
-    lines: list[str] = []
-    sc = review.screening
-    bar = "=" * min(width, 100)
-    lines.append(bar)
-    lines.append(f"CASE {review.case}: {len(review.documents)} document(s), "
-                 f"{sum(len(d.pages) for d in review.documents)} page(s), "
-                 f"{len(review.suggestions)} suggestion(s)")
-    scope = "IN SCOPE" if sc.in_scope else "out of scope"
-    lines.append(f"Screening: {scope}, priority {sc.priority}; suspects {sc.suspects}, "
-                 f"victims {sc.victims}, rape alleged: {'yes' if sc.rape_alleged else 'no'}")
-    for r in sc.reasons:
-        lines.append(f"  - {r}")
-    for e in review.errors:
-        lines.append(f"  ! FILE NOT REVIEWED: {e.document}: {e.reason}")
-    lines.append(bar)
-    for t, label in TYPE_LABELS.items():
-        items = [s for s in review.suggestions if s.type == t]
-        if not items:
-            continue
-        lines.append(f"\n{label} ({len(items)})")
-        for s in items:
-            tag = f"[{s.kind}] " if s.kind else (f"[{s.role}] " if s.role else "")
-            lines.append(f"  {s.confidence:.2f} {tag}{s.title}")
-            for c in s.citations[:3]:
-                quote = " ".join(c.quote.split())
-                if len(quote) > 160:
-                    quote = quote[:157] + "..."
-                lines.append(
-                    textwrap.fill(
-                        f'{c.document} p.{c.page}: "{quote}"',
-                        width=width,
-                        initial_indent="       ",
-                        subsequent_indent="         ",
-                    )
-                )
-            if len(s.citations) > 3:
-                lines.append(f"       (+{len(s.citations) - 3} more citation(s))")
-    return "\n".join(lines)
-
-
-def progress_bar(quiet: bool) -> Callable[[str, int, int], None] | None:
-    """A tqdm progress bar per stage, on stderr, only when someone is watching."""
-    if quiet or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=f"  {stage}", unit="step", leave=False)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-            bars.pop(stage, None)
-
-    return progress
+# The web workbench, the evaluation and the retraining load FastAPI, SQLAlchemy or torch: they
+# are imported by their own commands only, so that ``review`` and ``--help`` start fast.
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from assistant.errors import AssistantError
-    from assistant.pipeline import review_case, write_review
-
     out_dir = Path(args.out)
     rc = 0
     for case_dir in args.case_dirs:
@@ -103,8 +42,6 @@ def cmd_review(args: argparse.Namespace) -> int:
         if not args.no_index:
             # The full search index is built after the suggestions are out (it embeds every
             # sentence: the slowest step on a large bundle).
-            from assistant.index import build_case_index
-
             try:
                 index_path = build_case_index(review, out_dir, progress=progress_bar(args.quiet))
             except AssistantError as e:
@@ -117,9 +54,59 @@ def cmd_review(args: argparse.Namespace) -> int:
     return rc
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.index import search_cli
+def search_cli(
+    case_dir: Path, query: str, *, out_dir: Path, k: int, stdout: TextIO | None = None
+) -> int:
+    """Search one case by meaning and print the ``k`` closest passages with citations.
 
+    Uses the index saved by ``review`` when it matches the case's files; otherwise ingests
+    the case and builds it (a progress bar on stderr when it is a terminal). Returns the exit
+    status: 0 on success, 1 when the case folder or the query is unusable.
+    """
+    out = stdout or sys.stdout
+    case_dir = Path(case_dir)
+    out_dir = Path(out_dir)
+    if not case_dir.is_dir():
+        print(
+            f"error: {case_dir}: not a directory. Give the folder that holds one case's files.",
+            file=sys.stderr,
+        )
+        return 1
+    if not query.strip():
+        print(
+            'error: the query is empty. Example: search CASE_DIR "was the CCTV viewed"',
+            file=sys.stderr,
+        )
+        return 1
+    if k < 1:
+        print("error: -k must be 1 or more.", file=sys.stderr)
+        return 1
+
+    index: CaseIndex | None = None
+    if saved_index_is_fresh(case_dir, out_dir):
+        index = load_case_index(out_dir, case_dir.name)
+    if index is None:
+        print(f"Indexing {case_dir.name} (first search, or its files changed)...", file=sys.stderr)
+        progress = progress_bar(False)
+        try:
+            documents, errors = ingest_case(case_dir, progress=progress)
+            index = open_case_index(
+                case_dir.name,
+                documents,
+                out_dir,
+                unreadable=[e.document for e in errors],
+                progress=progress,
+            )
+        except AssistantError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        for err in errors:
+            print(f"! not searched: {err.document}: {err.reason}", file=sys.stderr)
+    print(format_hits(index, query, index.search(query, k)), file=out)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
     return search_cli(Path(args.case_dir), args.query, out_dir=Path(args.out), k=args.k)
 
 
@@ -149,9 +136,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_learn(args: argparse.Namespace) -> int:
     from api.settings import ApiSettings
-    from assistant.learn import learn
     from assistant.nlp.clause_model import ClauseModelError, TrainSettings, user_dir
-    from assistant.review.db import make_engine, session_factory
+    from assistant.workbench.db import make_engine, session_factory
+    from assistant.workbench.learn import learn
 
     settings = ApiSettings()
     engine = make_engine(args.database_url or settings.url)
@@ -176,13 +163,11 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from assistant.batch.cli import screen_main
-
     return screen_main(args)
 
 
 def cmd_learning_report(args: argparse.Namespace) -> int:
-    from assistant.review.learning import learning_report_main
+    from assistant.workbench.learning import learning_report_main
 
     return learning_report_main(args)
 
@@ -201,8 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-index", action="store_true", help="skip building the search index")
     r.set_defaults(func=cmd_review)
 
-    from assistant.batch.cli import add_screen_parser
-    from assistant.review.learning import add_learning_report_parser
+    from assistant.workbench.learning import add_learning_report_parser
 
     add_screen_parser(sub, cmd_screen)
     add_learning_report_parser(sub, cmd_learning_report)

@@ -155,24 +155,6 @@ class Suggestion:
             "explanation": self.explanation,
         }
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Suggestion:
-        return cls(
-            id=d.get("id", ""),
-            type=d["type"],
-            kind=d.get("kind"),
-            subject=d.get("subject"),
-            role=d.get("role"),
-            title=d.get("title", ""),
-            rationale=d.get("rationale", ""),
-            confidence=float(d.get("confidence", 0.0)),
-            citations=[Citation(**{k: c[k] for k in ("document", "page", "start", "end", "quote")})
-                       for c in d.get("citations", [])],
-            detector=d.get("detector", ""),
-            detector_version=d.get("detector_version", ""),
-            explanation=d.get("explanation", {}),
-        )
-
 
 def suggestion_id(s: Suggestion) -> str:
     """A stable id: a hash of what the suggestion is about, not of when it was made.
@@ -235,21 +217,6 @@ class CaseReview:
             "errors": [e.to_dict() for e in self.errors],
             "versions": self.versions,
         }
-
-
-DecisionAction = Literal["accepted", "rejected", "edited", "added", "undone"]
-
-
-@dataclass(slots=True)
-class Decision:
-    """A reviewer's decision on one suggestion. Decisions are appended, never overwritten."""
-
-    suggestion_id: str
-    action: DecisionAction
-    reviewer: str
-    at: str  # ISO 8601, UTC
-    reason: str | None = None  # from the fixed list, for rejections
-    note: str | None = None  # free text
 
 
 @dataclass(frozen=True, slots=True)

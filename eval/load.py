@@ -92,19 +92,19 @@ def fill(
     sys.path.insert(0, str(ROOT))
     from api.migrate import upgrade
     from api.settings import ApiSettings
-    from assistant.review import audit, auth
-    from assistant.review.blobs import BlobStore
-    from assistant.review.clock import now_iso
-    from assistant.review.db import make_engine, session_factory
-    from assistant.review.models import Assignment, Case
-    from assistant.review.store import (
+    from assistant.types import Citation, Document, Page, Suggestion
+    from assistant.workbench import audit, auth
+    from assistant.workbench.blobs import BlobStore
+    from assistant.workbench.clock import now_iso
+    from assistant.workbench.db import make_engine, session_factory
+    from assistant.workbench.store import (
         NewFile,
         ensure_blob,
         merge_suggestions,
         register_files,
         store_document_pages,
     )
-    from assistant.types import Citation, Document, Page, Suggestion
+    from assistant.workbench.tables import Assignment, Case
 
     auth.set_hash_cost(1, 1024)  # logins are not what is measured here
     audit.configure(ApiSettings(data_dir=data_dir, database_url=url).audit_config())

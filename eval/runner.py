@@ -321,7 +321,7 @@ def main(
         return 2
     progress = None
     if sys.stderr.isatty():
-        from assistant.cli import progress_bar
+        from assistant.console import progress_bar
 
         progress = progress_bar(False)
     try:

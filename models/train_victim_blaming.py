@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.detectors.victim_blaming import clauses  # noqa: E402
-from assistant.index.embed import get_embedder  # noqa: E402
+from assistant.nlp.models import get_embedder  # noqa: E402
 from assistant.nlp.segment import segment_text  # noqa: E402
 
 OUT = ROOT / "models" / "victim_blaming_classifier.json"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from assistant.review.db import make_engine, session_factory
-from assistant.review.learning import learning_report, learning_report_main, to_csv
-from assistant.review.models import Base, Case, DocumentRow, PageRow, SuggestionRow
+from assistant.workbench.db import make_engine, session_factory
+from assistant.workbench.learning import learning_report, learning_report_main, to_csv
+from assistant.workbench.tables import Base, Case, DocumentRow, PageRow, SuggestionRow
 
 T = "2025-01-01T00:00:00Z"
 

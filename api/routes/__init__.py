@@ -1,1 +1,1 @@
-"""Thin routes: validate the request, call a service in ``assistant.review``, return its answer."""
+"""Thin routes: validate the request, call a service in ``assistant.workbench``, return its answer."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy import select
 
 from api.deps import (
     COMMON_ERRORS,
@@ -26,9 +25,9 @@ from api.schemas import (
     UserCreate,
     ValidationMessage,
 )
-from assistant.review import audit, auth
-from assistant.review.db import writing
-from assistant.review.models import User
+from assistant.workbench import audit, auth
+from assistant.workbench.db import writing
+from assistant.workbench.tables import User
 
 router = APIRouter(prefix="/api", tags=["auth and users"], responses=COMMON_ERRORS)
 
@@ -143,9 +142,7 @@ def me(user: CurrentUser) -> dict[str, Any]:
 
 @router.get("/users", response_model=list[UserAdminOut], responses=ADMIN_ERRORS)
 def list_users(db: SessionDep, admin: AdminUser, request: Request) -> list[dict[str, Any]]:
-    rows = [
-        _user_admin(u, request) for u in db.execute(select(User).order_by(User.username)).scalars()
-    ]
+    rows = [_user_admin(u, request) for u in auth.list_users(db)]
     audit.record_now(db, "view_users", actor=admin.username, detail={"count": len(rows)})
     return rows
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
@@ -22,9 +21,8 @@ from api.schemas import (
     PageOut,
     UploadRefused,
 )
-from assistant.review import audit, cases, documents
-from assistant.review.errors import BadRequest, NotFound
-from assistant.review.models import Job
+from assistant.errors import BadRequest
+from assistant.workbench import audit, cases, documents
 
 router = APIRouter(prefix="/api", tags=["cases and documents"], responses=CASE_ERRORS)
 
@@ -141,25 +139,13 @@ def list_documents(case: CaseDep, db: SessionDep, user: CurrentUser) -> list[dic
 
 @router.get("/cases/{case_id}/jobs", response_model=list[JobOut])
 def list_jobs(case: CaseDep, db: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
-    rows = db.execute(select(Job).where(Job.case_id == case.id).order_by(Job.id.desc())).scalars()
-    out = [documents.job_dict(j) for j in rows]
-    audit.record_now(
-        db, "view_jobs", actor=user.username, case_id=case.id, detail={"count": len(out)}
-    )
-    return out
+    return documents.list_jobs(db, user, case)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses={404: {"model": Message}})
 def get_job(job_id: JobId, db: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Progress of a processing job (stage, done, total) and the files it could not read."""
-    job = db.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"There is no processing job {job_id} that you can see.")
-    try:
-        cases.open_case(db, user, job.case_id, what=f"/api/jobs/{job_id}")
-    except NotFound:
-        raise NotFound(f"There is no processing job {job_id} that you can see.") from None
-    return documents.job_dict(job)
+    return documents.job_dict(documents.job_for(db, user, job_id))
 
 
 @router.get(

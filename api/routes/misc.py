@@ -7,7 +7,6 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlalchemy import select, text
 
 from api.deps import CASE_ERRORS, AdminUser, CaseDep, CurrentUser, SessionDep
 from api.schemas import (
@@ -19,9 +18,9 @@ from api.schemas import (
     Message,
     SearchHitOut,
 )
-from assistant.review import audit, exports, search
-from assistant.review.decisions import REJECT_REASONS
-from assistant.review.models import AuditEvent
+from assistant.workbench import audit, exports, search
+from assistant.workbench.db import ping
+from assistant.workbench.decisions import REJECT_REASONS
 
 router = APIRouter(prefix="/api", tags=["search, export, audit"], responses=CASE_ERRORS)
 VERSION = "0.1.0"
@@ -94,8 +93,8 @@ def learning_report_export(
 ) -> Response:
     """Accepted findings by force, NFA year and failing type, with example citations, across
     every case (supervisor or admin): lessons to share with forces."""
-    from assistant.review.cases import require_role
-    from assistant.review.learning import learning_report, to_csv
+    from assistant.workbench.cases import require_role
+    from assistant.workbench.learning import learning_report, to_csv
 
     require_role(user, "supervisor", "admin")
     rows = learning_report(db)
@@ -121,25 +120,7 @@ def audit_trail(
     actor: Annotated[str | None, Query(pattern=USERNAME_PATTERN)] = None,
 ) -> list[dict[str, Any]]:
     """The latest audit events (admin), newest first."""
-    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
-    if case_id is not None:
-        q = q.where(AuditEvent.case_id == case_id)
-    if actor:
-        q = q.where(AuditEvent.actor == actor)
-    rows = [
-        {
-            "id": e.id,
-            "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "case_id": e.case_id,
-            "target": e.target,
-            "outcome": e.outcome,
-            "detail": e.detail,
-            "hash": e.hash,
-        }
-        for e in db.execute(q).scalars()
-    ]
+    rows = audit.list_events(db, limit=limit, case_id=case_id, actor=actor)
     audit.record_now(db, "view_audit", actor=admin.username, detail={"count": len(rows)})
     return rows
 
@@ -147,5 +128,5 @@ def audit_trail(
 @router.get("/health", response_model=HealthOut)
 def health(db: SessionDep) -> dict[str, str]:
     """Says "ok" when the database answers; nothing about what runs behind it."""
-    db.execute(text("SELECT 1"))
+    ping(db)
     return {"status": "ok"}

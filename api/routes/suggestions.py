@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import CASE_ERRORS, CaseDep, CurrentUser, SessionDep, SuggestionId
 from api.schemas import DecisionIn, DecisionOut, DecisionResult, FindingIn, Message, SuggestionOut
-from assistant.review import suggestions
+from assistant.workbench import suggestions
 
 router = APIRouter(prefix="/api", tags=["suggestions and decisions"], responses=CASE_ERRORS)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest.runner import Outcome, Task, TaskQueue, run_tasks
+from assistant.ingest.runner import Outcome, Task, TaskQueue, answer_outcome, run_tasks
 
 OnOutcome = Callable[[Task, Outcome], Iterable[Task]]
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -29,12 +29,6 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 def run_local(tasks: Iterable[Task], on_outcome: OnOutcome, *, workers: int) -> None:
     run_tasks(tasks, on_outcome, workers=workers, module="assistant.batch.work")
-
-
-def _answer_outcome(answer: dict[str, Any]) -> Outcome:
-    if answer.get("ok"):
-        return Outcome(ok=True, result=answer.get("result"))
-    return Outcome(ok=False, code=str(answer.get("code", "crash")), reason=str(answer.get("reason", "")))
 
 
 def ray_init(address: str, workers: int) -> dict[str, Any]:
@@ -106,7 +100,7 @@ def run_ray(tasks: Iterable[Task], on_outcome: OnOutcome, *, workers: int, addre
             for ref in ready:
                 task, _ = running.pop(ref)
                 try:
-                    outcome = _answer_outcome(ray.get(ref, timeout=60))
+                    outcome = answer_outcome(ray.get(ref, timeout=60))
                 except (RayError, GetTimeoutError) as e:
                     outcome = Outcome(ok=False, code="crash", reason=f"the Ray task failed ({type(e).__name__})")
                 queue.extend(on_outcome(task, outcome))

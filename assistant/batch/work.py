@@ -23,7 +23,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sys
 import tempfile
 import time
 import traceback
@@ -261,17 +260,16 @@ def execute(req: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    from assistant.ingest.worker import read_frame, write_frame
+    from assistant.subproc import JSON_FRAMES, child_streams
 
     # The protocol owns the real stdout; anything a library prints goes to stderr instead.
-    proto_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    proto_in = sys.stdin.buffer
+    proto_in, proto_out = child_streams()
     while True:
-        req = read_frame(proto_in)
-        if req is None:
+        try:
+            req = JSON_FRAMES.read(proto_in)
+        except EOFError:
             return 0
-        write_frame(proto_out, execute(req))
+        JSON_FRAMES.write(proto_out, execute(req))
 
 
 if __name__ == "__main__":

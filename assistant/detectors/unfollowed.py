@@ -515,7 +515,7 @@ class UnfollowedInquiryDetector(Detector):
         if not segs:
             return {}
         try:
-            from assistant.index.embed import get_embedder
+            from assistant.nlp.models import get_embedder
 
             vecs = get_embedder().encode([ctx.segments[i].text for i in segs])
         except Exception:  # no embedder: link by shared terms only

@@ -524,7 +524,7 @@ def _classify(texts: list[str]) -> tuple[list[float] | None, str]:
     if clf is None:
         return None, "none"
     try:
-        from assistant.index.embed import get_embedder
+        from assistant.nlp.models import get_embedder
 
         vecs = get_embedder().encode(texts)
     except Exception:  # noqa: BLE001 - no embedder: keep the wording-family scores

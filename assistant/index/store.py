@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import AssistantError
-from assistant.index.embed import DIM, MODEL_NAME, get_embedder
+from assistant.nlp.models import DIM, MODEL_NAME, get_embedder
 from assistant.nlp.segment import segment_documents
 from assistant.types import CaseReview, Document, Segment
 
@@ -355,3 +355,35 @@ def open_case_index(
 ) -> CaseIndex:
     """The index of ``documents``, loaded when the saved one is fresh, else built and saved."""
     return _ensure(case, documents, Path(out_dir), unreadable=unreadable, progress=progress)
+
+
+# --- is the saved index still that of the case's files? -------------------------------------
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def case_files(case_dir: Path) -> list[Path]:
+    """The files of a case folder as ingestion sees them (hidden files are not case files)."""
+    return sorted(p for p in case_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def saved_index_is_fresh(case_dir: Path, out_dir: Path) -> bool:
+    """True when ``OUT_DIR/<case>.index`` was built from exactly the files now in ``case_dir``.
+
+    Every indexed document must be there with the same sha256, and every other file must be
+    one that was unreadable when the index was built. (An unreadable file replaced by a good
+    copy under the same name is picked up by the next ``review``, which rebuilds the index.)
+    """
+    manifest = _read_manifest(index_dir(out_dir, case_dir.name))
+    if manifest is None:
+        return False
+    docs: dict[str, str] = manifest["documents"]
+    unreadable = set(manifest.get("unreadable", []))
+    files = {p.name: p for p in case_files(case_dir)}
+    if set(files) != set(docs) | unreadable:
+        return False
+    return all(_file_sha256(files[name]) == sha for name, sha in docs.items())

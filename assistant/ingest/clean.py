@@ -137,11 +137,6 @@ _FLAT_LUT = (
 )
 
 
-def background_spread(grey: Image.Image) -> float:
-    """How uneven the paper's brightness is: 95th minus 5th percentile of the background."""
-    return _spread(_background_small(grey)[0])
-
-
 def _background_small(grey: Image.Image) -> tuple[Image.Image, int]:
     from PIL import ImageFilter
 

@@ -84,7 +84,7 @@ class Prepared:
 
 def prepare(grey: Image.Image, dpi: int | None, config: OcrConfig) -> Prepared:
     """Clean a grey page as configured: measured per page (``clean="auto"``) or fixed steps."""
-    from assistant.ingest import clean
+    import assistant.ingest.clean as clean
 
     if config.clean == "auto":
         stats = clean.analyse(grey)
@@ -98,7 +98,7 @@ def prepare(grey: Image.Image, dpi: int | None, config: OcrConfig) -> Prepared:
 
 def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
     """Apply the configured fixed cleaning; returns the image and the skew angle corrected."""
-    from assistant.ingest import clean
+    import assistant.ingest.clean as clean
 
     if config.flatten == "always" and config.binarise == "otsu" and config.deskew != "bilinear":
         # The pipeline's path: flatten and binarise fused, skew measured on the small copy,

@@ -1,7 +1,8 @@
 """The worker process: parses files and OCRs pages for the main process.
 
-Run as ``python -m assistant.ingest.worker``. Requests and answers are JSON frames (8-byte
-length, then UTF-8) on stdin/stdout; JSON rather than pickle so a worker that a hostile file
+Run as ``python -m assistant.ingest.worker`` (by ``assistant.ingest.runner``, through
+``assistant.subproc``). Requests and answers are JSON frames (8-byte length, then UTF-8) on
+stdin/stdout; JSON rather than pickle so a worker that a hostile file
 managed to subvert still cannot make the main process run code. The main process kills a worker
 that runs past its time limit or dies, and reports the file; the rest of the case goes on.
 
@@ -10,39 +11,19 @@ Keep imports here light: a worker starts in about 60 ms.
 
 from __future__ import annotations
 
-import json
 import os
-import struct
-import sys
 import traceback
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from assistant.errors import IngestError, OcrFailed, TooLarge
 from assistant.ingest.cache import page_to_dict
+from assistant.subproc import JSON_FRAMES, child_streams
 from assistant.types import Page
 
-_HEADER = struct.Struct(">Q")
 # A worker may use this much address space (ASSISTANT_PARSE_MEMORY_MB, default 1536 MB); a file
 # that needs more (a decompression bomb) fails as too_large in seconds, not the machine.
 MEMORY_LIMIT_BYTES = int(float(os.environ.get("ASSISTANT_PARSE_MEMORY_MB", "1536")) * 2**20)
-
-
-def write_frame(fh: BinaryIO, obj: Any) -> None:
-    data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    fh.write(_HEADER.pack(len(data)) + data)
-    fh.flush()
-
-
-def read_frame(fh: BinaryIO) -> Any:
-    head = fh.read(_HEADER.size)
-    if len(head) < _HEADER.size:
-        return None
-    (n,) = _HEADER.unpack(head)
-    data = fh.read(n)
-    if len(data) < n:
-        return None
-    return json.loads(data.decode("utf-8"))
 
 
 def _ocr_config(s: dict[str, Any]) -> Any:
@@ -164,13 +145,12 @@ def _limit_memory() -> None:
 
 def main() -> int:
     # The protocol owns the real stdout; anything a library prints goes to stderr instead.
-    proto_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    proto_in = sys.stdin.buffer
+    proto_in, proto_out = child_streams()
     _limit_memory()
     while True:
-        req = read_frame(proto_in)
-        if req is None:
+        try:
+            req = JSON_FRAMES.read(proto_in)
+        except EOFError:
             return 0
         try:
             result = handle(req)
@@ -190,7 +170,7 @@ def main() -> int:
                 "reason": f"{type(e).__name__}: {e}",
                 "trace": traceback.format_exc(limit=8),
             }
-        write_frame(proto_out, answer)
+        JSON_FRAMES.write(proto_out, answer)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.settings import ApiSettings
-from assistant.review import auth
-from assistant.review.clock import now_iso
-from assistant.review.models import Assignment, Case, Job, User
-from assistant.review.store import (
+from assistant.types import Citation, Document, Page, Suggestion
+from assistant.workbench import auth
+from assistant.workbench.clock import now_iso
+from assistant.workbench.store import (
     NewFile,
     ensure_blob,
     merge_suggestions,
     register_files,
     store_document_pages,
 )
-from assistant.types import Citation, Document, Page, Suggestion
+from assistant.workbench.tables import Assignment, Case, Job, User
 
 HERE = Path(__file__).resolve().parent
 FAKE_DETECTORS = f"{HERE / 'api_fake_detectors.py'}:detectors"

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from assistant.review.models import AuditEvent, DecisionRow, DocumentRow, SuggestionRow
+from assistant.workbench.tables import AuditEvent, DecisionRow, DocumentRow, SuggestionRow
 
 # (method, path template, request kwargs). {cid} case, {did} document, {img} image document,
 # {sid} suggestion, {jid} job.

@@ -18,8 +18,8 @@ from sqlalchemy import select, text
 
 from api.audit_cli import main as audit_main
 from api.settings import ApiSettings
-from assistant.review.audit import verify_chain
-from assistant.review.models import AuditEvent
+from assistant.workbench.audit import verify_chain
+from assistant.workbench.tables import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,7 +118,7 @@ def test_removed_or_rehashed_events_are_detected(
         elif attack == "truncate_tail":
             s.execute(text(f"DELETE FROM audit_events WHERE id >= {last - 1}"))
         else:  # change a row AND recompute its own hash: the next row's link breaks
-            from assistant.review.audit import canonical, chain_hash
+            from assistant.workbench.audit import canonical, chain_hash
 
             ev = s.get(AuditEvent, 5)
             assert ev is not None
@@ -156,8 +156,8 @@ def _verify_in_process(app: FastAPI, capsys: pytest.CaptureFixture[str]) -> tupl
 def _rewrite_from(s: Any, first: int, hasher: Any) -> None:
     """What an attacker with the database does: change event ``first`` and recompute every
     hash after it (and the head row), so the stored chain is consistent again."""
-    from assistant.review.audit import canonical
-    from assistant.review.models import AuditHead
+    from assistant.workbench.audit import canonical
+    from assistant.workbench.tables import AuditHead
 
     rows = list(
         s.execute(
@@ -184,8 +184,8 @@ def test_rewrites_and_truncation_need_the_key_and_the_head_file(
     database still catches both a rewrite and cutting the last events off."""
     import hashlib
 
-    from assistant.review.audit import chain_hash
-    from assistant.review.models import AuditHead
+    from assistant.workbench.audit import chain_hash
+    from assistant.workbench.tables import AuditHead
 
     _activity(client, app)
     key = app.state.settings.audit_config().key

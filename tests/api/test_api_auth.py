@@ -7,9 +7,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from assistant.review.auth import LoginThrottle
-from assistant.review.clock import iso_in
-from assistant.review.models import AuditEvent, AuthSession, User
+from assistant.workbench.auth import LoginThrottle
+from assistant.workbench.clock import iso_in
+from assistant.workbench.tables import AuditEvent, AuthSession, User
 
 
 def test_login_me_logout_and_cookie(client: TestClient) -> None:

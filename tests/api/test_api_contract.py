@@ -18,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
-from assistant.review.auth import password_problem
+from assistant.workbench.auth import password_problem
 
 
 def test_openapi_declares_bearer_and_cookie_schemes(client: TestClient) -> None:

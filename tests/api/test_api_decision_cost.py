@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from assistant.review.decisions import derive_state
+from assistant.workbench.decisions import derive_state
 
 
 def _log_reads(app: FastAPI) -> list[str]:

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from assistant.review.decisions import derive_state
-from assistant.review.models import DecisionRow, SuggestionRow
+from assistant.workbench.decisions import derive_state
+from assistant.workbench.tables import DecisionRow, SuggestionRow
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def case(client: TestClient, app: FastAPI) -> dict[str, Any]:
     add_user(app, "carol")
     c = seed_case(app, "Op Birch", "alice")
     with app.state.sessions() as s:
-        from assistant.review.cases import assign
-        from assistant.review.models import Case, User
+        from assistant.workbench.cases import assign
+        from assistant.workbench.tables import Case, User
 
         sup = User(username="setup", role="admin")
         assign(s, sup, s.get(Case, c["id"]), "carol")  # type: ignore[arg-type]

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
-from assistant.review import auth
-from assistant.review.models import AuditEvent, User
+from assistant.workbench import auth
+from assistant.workbench.tables import AuditEvent, User
 
 SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
 
@@ -140,7 +140,7 @@ def test_unexpected_error_is_500_with_headers_and_type_only_logged(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from assistant.review import cases
+    from assistant.workbench import cases
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("Zebedee QUARTERMAINE said so")

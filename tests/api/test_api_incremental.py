@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 import assistant.ingest
 from api.app import create_app
-from assistant.review import worker
+from assistant.workbench import worker
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         calls.append(list(names or [Path(p).name for p in paths]))
         return real(paths, names=names, **kw)
 
-    monkeypatch.setattr(assistant.ingest, "ingest_paths", counting)
+    monkeypatch.setattr(worker, "ingest_paths", counting)  # the name the job worker calls
     return calls
 
 

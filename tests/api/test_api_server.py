@@ -97,8 +97,8 @@ def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
     for u in users:
         add_user(app, u)
     case = seed_case(app, "Op Hazel", users[0], pages)
-    from assistant.review.cases import assign
-    from assistant.review.models import Case, User
+    from assistant.workbench.cases import assign
+    from assistant.workbench.tables import Case, User
 
     with app.state.sessions() as s:
         admin = s.query(User).filter_by(username="admin").one()

@@ -13,9 +13,9 @@ from apiutil import add_user, login, png_bytes, wait_job
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from assistant.review.models import Case
-from assistant.review.store import merge_suggestions
-from assistant.review.uploads import Accepted, Rejected, UploadLimits, check_file
+from assistant.workbench.store import merge_suggestions
+from assistant.workbench.tables import Case
+from assistant.workbench.uploads import Accepted, Rejected, UploadLimits, check_file
 
 
 def _zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.nlp import clause_model as cm
-from assistant.review.models import SuggestionRow
+from assistant.workbench.tables import SuggestionRow
 
 # Suggestion type -> clause task.
 TASK_OF_TYPE = {"victim_blaming_language": "victim_blaming", "unfollowed_inquiry": "action_status"}
@@ -261,7 +261,7 @@ def learn(
     log: Callable[[str], None] = print,
 ) -> list[TaskResult]:
     """Learn from every decision in the database; returns one result per task."""
-    from assistant.review import audit
+    from assistant.workbench import audit
 
     root = model_dir or cm.user_dir()
     clauses = collect(session)

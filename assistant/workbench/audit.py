@@ -31,9 +31,9 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.models import AuditEvent, AuditHead
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.tables import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -61,7 +61,7 @@ def key_for(session: Session) -> AuditKey:
     if cfg is None:
         raise RuntimeError(
             "The audit trail has no key: start through api.app.create_app, or call "
-            "assistant.review.audit.configure first."
+            "assistant.workbench.audit.configure first."
         )
     return cfg
 
@@ -266,3 +266,28 @@ def verify_chain(session: Session, cfg: AuditKey | None = None) -> ChainCheck:
             f"events after #{n} were removed (the head file says #{last_recorded})",
         )
     return ChainCheck(True, n)
+
+
+def list_events(
+    session: Session, *, limit: int, case_id: int | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
+    """The latest ``limit`` audit events, newest first, of one case or one actor if given."""
+    q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if case_id is not None:
+        q = q.where(AuditEvent.case_id == case_id)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    return [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "case_id": e.case_id,
+            "target": e.target,
+            "outcome": e.outcome,
+            "detail": e.detail,
+            "hash": e.hash,
+        }
+        for e in session.execute(q).scalars()
+    ]

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
-from assistant.review.clock import now_iso
-from assistant.review.models import Case, DecisionRow, DocumentRow, SuggestionRow, User
-from assistant.review.suggestions import decision_dict, doc_ids, to_dict
+from assistant.workbench import audit
+from assistant.workbench.clock import now_iso
+from assistant.workbench.suggestions import decision_dict, doc_ids, to_dict
+from assistant.workbench.tables import Case, DecisionRow, DocumentRow, SuggestionRow, User
 
 TYPE_LABELS = {
     "unfollowed_inquiry": "Unfollowed line of inquiry",
@@ -226,7 +226,7 @@ def review_report(session: Session, case: Case, user: User) -> str:
 
 def export(session: Session, user: User, case: Case, fmt: str) -> tuple[str, Any]:
     """Returns (media type, content); the export is written to the audit trail."""
-    from assistant.review.errors import BadRequest
+    from assistant.errors import BadRequest
 
     if fmt not in FORMATS:
         raise BadRequest("The export format is json, csv or report.")

@@ -15,10 +15,18 @@ from typing import Any, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.decisions import (
+from assistant.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, Citation, Suggestion
+from assistant.workbench import audit
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.decisions import (
     ACTIONS,
     REJECT_REASONS,
     DecisionLike,
@@ -27,15 +35,7 @@ from assistant.review.decisions import (
     derive_state,
     last_undoable,
 )
-from assistant.review.errors import (
-    BadRequest,
-    Conflict,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-)
-from assistant.review.models import Case, DecisionRow, DocumentRow, PageRow, SuggestionRow, User
-from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, Citation, Suggestion
+from assistant.workbench.tables import Case, DecisionRow, DocumentRow, PageRow, SuggestionRow, User
 
 MAX_TITLE = 300
 MAX_TEXT = 5000

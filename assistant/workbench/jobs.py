@@ -1,5 +1,6 @@
 """The job runner: a background thread that runs queued jobs one at a time in a worker
-process (``python -m assistant.review.worker``), with a time limit on each job.
+process (``python -m assistant.workbench.worker``, through ``assistant.subproc``), with a time
+limit on each job.
 
 - One at a time: the machine's cores go to OCR and the models inside a job, and two jobs of
   one case must not review it at once.
@@ -14,93 +15,71 @@ process (``python -m assistant.review.worker``), with a time limit on each job.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import queue
-import signal
-import subprocess
-import sys
 import threading
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.review.models import DocumentRow, Job
-from assistant.review.worker import fail_job
+from assistant.subproc import JSON_LINES, Child, ChildGone, ChildTimeout
+from assistant.workbench.clock import now_iso
+from assistant.workbench.tables import DocumentRow, Job
 
 log = logging.getLogger("assistant.jobs")
+WORKER_MODULE = "assistant.workbench.worker"
+
+
+def fail_job(s: Session, job_id: int, message: str) -> None:
+    """Record a job as failed, with its unfinished documents (the caller commits)."""
+    job = s.get(Job, job_id)
+    if job is None or job.status in ("done", "failed"):
+        return
+    job.status, job.stage, job.finished_at, job.message = "failed", "failed", now_iso(), message
+    errs = list(job.errors or [])
+    for r in s.execute(
+        select(DocumentRow).where(
+            DocumentRow.job_id == job_id, DocumentRow.status.in_(("queued", "processing"))
+        )
+    ).scalars():
+        r.status, r.error_code, r.error = (
+            "failed",
+            "timeout" if "time" in message else "failed",
+            message,
+        )
+        errs.append({"document": r.name, "code": r.error_code, "error": message})
+    job.errors = errs
 
 
 class _Worker:
-    """One worker process and the threads that read its output."""
+    """One worker process (``assistant.subproc.Child``, JSON lines) and its job count."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.review.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            env=env,
-            text=True,
-            bufsize=1,
-        )
-        self.replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.child = Child(WORKER_MODULE, JSON_LINES, env={"OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"},
+                           stderr="capture", on_stderr_line=self._log_line)
         self.jobs = 0
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        threading.Thread(target=self._read_replies, args=(self.proc.stdout,), daemon=True).start()
-        threading.Thread(target=self._read_log, args=(self.proc.stderr,), daemon=True).start()
-        self.send(config)
+        self._skipped = 0
+        self.child.send(config)
 
-    def _read_replies(self, out: IO[str]) -> None:
-        for line in out:
-            try:
-                self.replies.put(json.loads(line))
-            except ValueError:
-                continue
-        self.replies.put(None)  # end of output: the worker has gone
-
-    @staticmethod
-    def _read_log(err: IO[str]) -> None:
-        skipped = 0
-        for line in err:
-            # Only the worker's own lines (ids and counts): library output might quote text.
-            if line.startswith("worker: "):
-                log.info("%s", line[8:].rstrip())
-            else:
-                skipped += 1
-        if skipped:
-            log.debug("worker wrote %d other line(s) to stderr (not logged)", skipped)
-
-    def send(self, obj: dict[str, Any]) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(obj) + "\n")
-        self.proc.stdin.flush()
+    def _log_line(self, line: str) -> None:
+        # Only the worker's own lines (ids and counts): library output might quote text.
+        if line.startswith("worker: "):
+            log.info("%s", line[8:].rstrip())
+        else:
+            self._skipped += 1
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.child.alive()
 
     def close(self, timeout: float = 10.0) -> None:
         """Ask it to finish (end of input), then make sure it is gone."""
-        try:
-            if self.proc.stdin is not None:
-                self.proc.stdin.close()
-            self.proc.wait(timeout)
-        except (OSError, subprocess.TimeoutExpired):
-            self.kill()
+        self.child.close(timeout)
+        if self._skipped:
+            log.debug("worker wrote %d other line(s) to stderr (not logged)", self._skipped)
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            self.proc.kill()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            pass
+        self.child.kill()
 
 
 class JobRunner:
@@ -194,23 +173,20 @@ class JobRunner:
         w.jobs += 1
         log.info("job %s: sent to the worker", job_id)
         message: str | None = None
+        reply: dict[str, Any] | None = None
         try:
-            w.send({"job_id": job_id})
-            reply = w.replies.get(timeout=self.timeout_s)
-        except queue.Empty:
-            w.kill()
+            answer = w.child.request({"job_id": job_id}, timeout=self.timeout_s)
+            reply = answer if isinstance(answer, dict) else {"ok": False}  # a garbled reply: failed
+        except ChildTimeout:
             self._worker = None
             message = (
                 f"Processing took longer than the time limit ({self.timeout_s / 60:.0f} "
                 "minutes) and was stopped. Upload fewer or smaller files at a time."
             )
-            reply = None
-        except OSError:  # the worker died before it could take the job
-            reply = None
-        if reply is None and message is None:
+        except ChildGone:  # the worker died before or while running the job
             if self._stopping.is_set():
                 return  # killed by stop(): the job runs again at the next start
-            code = w.proc.poll()
+            code = w.child.exit_status(wait=2)
             self._worker = None
             message = (
                 f"Processing stopped unexpectedly (exit code {code}). The files are "

@@ -20,7 +20,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "other",
 )
 
-# The API's verbs and the actions stored in the log (assistant.types.DecisionAction).
+# The API's verbs and the actions stored in the log.
 ACTIONS: dict[str, str] = {
     "accept": "accepted",
     "reject": "rejected",

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
-from assistant.review.errors import BadRequest, NotReady
-from assistant.review.models import Case, User
-from assistant.review.store import case_key, load_documents
-from assistant.review.suggestions import doc_ids
+from assistant.errors import BadRequest, NotReady
 from assistant.types import Document
+from assistant.workbench import audit
+from assistant.workbench.store import case_key, load_documents
+from assistant.workbench.suggestions import doc_ids
+from assistant.workbench.tables import Case, User
 
 _lock = threading.Lock()
 _indexes: dict[str, tuple[float, Any]] = {}  # case key -> (manifest mtime, CaseIndex)

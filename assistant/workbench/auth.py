@@ -39,10 +39,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
-from assistant.review.clock import iso, now_iso, parse_iso, utcnow
-from assistant.review.db import read_only, writing
-from assistant.review.errors import (
+from assistant.errors import (
     BadRequest,
     Conflict,
     Forbidden,
@@ -50,7 +47,10 @@ from assistant.review.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from assistant.review.models import AuthSession, User
+from assistant.workbench import audit
+from assistant.workbench.clock import iso, now_iso, parse_iso, utcnow
+from assistant.workbench.db import read_only, writing
+from assistant.workbench.tables import AuthSession, User
 
 ROLES: tuple[str, ...] = ("reviewer", "supervisor", "admin")
 MIN_PASSWORD = 10
@@ -349,7 +349,7 @@ def login(
             )
         raise TooManyRequests(
             f"Too many failed logins. Wait {math.ceil(wait)} seconds, then try again.",
-            headers={"Retry-After": str(math.ceil(wait))},
+            retry_after=math.ceil(wait),
         )
     # Read the user without the write lock, verify (slow, by design) holding no lock at all,
     # then write the outcome in a short transaction of its own.
@@ -466,7 +466,7 @@ def change_password(
     if wait > 0:
         raise TooManyRequests(
             f"Too many wrong passwords. Wait {math.ceil(wait)} seconds, then try again.",
-            headers={"Retry-After": str(math.ceil(wait))},
+            retry_after=math.ceil(wait),
         )
     if not verify_password(user.password_hash, current):
         throttle.failed(user.username, client)
@@ -490,10 +490,11 @@ def change_password(
     throttle.succeeded(user.username, client)
 
 
-def end_sessions(session: Session, user: User) -> None:
-    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
-
-
 def is_locked(user: User, throttle: LoginThrottle | None = None) -> bool:
     """Whether logins to this account are being slowed down right now (from anywhere)."""
     return (throttle or _DEFAULT_THROTTLE).account_wait_s(user.username) > 0
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by username."""
+    return list(session.execute(select(User).order_by(User.username)).scalars())

@@ -18,23 +18,23 @@ from typing import Any, BinaryIO
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assistant.errors import BadRequest, NotFound
 from assistant.nlp.sensitive import sensitive_spans
-from assistant.review import audit
-from assistant.review.blobs import BlobStore
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.errors import BadRequest, NotFound
-from assistant.review.models import Case, DocumentRow, Job, PageRow, User
-from assistant.review.store import (
+from assistant.workbench import audit, cases
+from assistant.workbench.blobs import BlobStore
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.store import (
     MEDIA_SUFFIX,
     NewFile,
     ensure_blob,
     register_files,
     register_rejected,
 )
-from assistant.review.uploads import Accepted, Rejected, UploadLimits, check_upload
+from assistant.workbench.tables import Case, DocumentRow, Job, PageRow, User
+from assistant.workbench.uploads import Accepted, Rejected, UploadLimits, check_upload
 
-log = logging.getLogger("assistant.review")
+log = logging.getLogger("assistant.workbench")
 
 
 def doc_dict(d: DocumentRow) -> dict[str, Any]:
@@ -163,13 +163,6 @@ def _record_upload(
     log.info(
         "upload case=%s job=%s accepted=%d rejected=%d", case.id, job.id, len(queued), len(errors)
     )
-    return job
-
-
-def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"There is no processing job {job_id} that you can see.")
     return job
 
 
@@ -324,3 +317,24 @@ def page_image(
         target=f"doc:{doc.id}/page:{number}",
     )
     return out
+
+
+def list_jobs(session: Session, user: User, case: Case) -> list[dict[str, Any]]:
+    """The case's processing jobs, newest first (audited as viewed)."""
+    rows = session.execute(select(Job).where(Job.case_id == case.id).order_by(Job.id.desc())).scalars()
+    out = [job_dict(j) for j in rows]
+    audit.record_now(session, "view_jobs", actor=user.username, case_id=case.id, detail={"count": len(out)})
+    return out
+
+
+def job_for(session: Session, user: User, job_id: int) -> Job:
+    """A processing job of a case ``user`` may open; NotFound otherwise (never confirming that
+    a job of another case exists)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"There is no processing job {job_id} that you can see.")
+    try:
+        cases.open_case(session, user, job.case_id, what=f"/api/jobs/{job_id}")
+    except NotFound:
+        raise NotFound(f"There is no processing job {job_id} that you can see.") from None
+    return job

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
-from assistant.review.clock import now_iso
-from assistant.review.db import writing
-from assistant.review.errors import BadRequest, Conflict, Forbidden, NotFound
-from assistant.review.models import Assignment, Case, DocumentRow, SuggestionRow, User
+from assistant.errors import BadRequest, Conflict, Forbidden, NotFound
+from assistant.workbench import audit
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import writing
+from assistant.workbench.tables import Assignment, Case, DocumentRow, SuggestionRow, User
 
 NOT_FOUND = "There is no case {id} that you can open. Ask a supervisor to assign you to it."
 

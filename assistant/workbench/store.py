@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.review.clock import now_iso
-from assistant.review.models import Blob, Case, DocumentRow, PageRow, SuggestionRow
-from assistant.types import Box, CaseReview, Document, FileError, Page, Suggestion
+from assistant.types import CaseReview, Document, FileError, Page, Suggestion
+from assistant.workbench.clock import now_iso
+from assistant.workbench.tables import Blob, Case, DocumentRow, PageRow, SuggestionRow
 
 
 def case_key(case_id: int) -> str:
@@ -244,10 +244,6 @@ def load_documents(
             )
         )
     return docs
-
-
-def page_boxes_of(row: PageRow) -> list[Box]:
-    return [Box(int(b[0]), int(b[1]), b[2], b[3], b[4], b[5]) for b in (row.boxes or [])]
 
 
 def _citations(s: Suggestion) -> list[dict[str, Any]]:

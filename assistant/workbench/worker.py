@@ -1,4 +1,4 @@
-"""The processing worker: ``python -m assistant.review.worker`` runs jobs sent on its stdin.
+"""The processing worker: ``python -m assistant.workbench.worker`` runs jobs sent on its stdin.
 
 Started by the job runner (``jobs.JobRunner``) in its own process group, with a time limit on
 each job, so a file that hangs or crashes a parser can never take the web server down with
@@ -15,25 +15,39 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.review.blobs import BlobStore
-from assistant.review.clock import now_iso
-from assistant.review.db import make_engine, session_factory
-from assistant.review.models import Case, DocumentRow, Job
-from assistant.review.store import case_key, import_review, load_documents, safe_text
-from assistant.types import CaseReview, Document, FileError, Page
+from assistant.config import Settings
+from assistant.index import build_case_index
+from assistant.ingest import ingest_paths
+from assistant.pipeline import review_documents
+from assistant.subproc import JSON_LINES, child_streams
+from assistant.types import CaseReview, Document, FileError
+from assistant.workbench.blobs import BlobStore
+from assistant.workbench.clock import now_iso
+from assistant.workbench.db import make_engine, session_factory
+from assistant.workbench.documents import named_path
+from assistant.workbench.jobs import fail_job
+from assistant.workbench.store import case_key, import_review, load_documents, safe_text
+from assistant.workbench.tables import Case, DocumentRow, Job
 
 ProgressFn = Callable[[str, int, int], None]
+
+
+class _Todo(NamedTuple):
+    """One file of the job: its row, name and media type."""
+
+    doc_id: int
+    name: str
+    media_type: str
 
 
 QUIET = False  # the demo runs jobs in its own process and prints its own summary
@@ -83,31 +97,6 @@ class Progress:
                 update(Job).where(Job.id == self.job_id).values(stage=stage, done=done, total=total)
             )
             s.commit()
-
-
-def _fallback_ingest(
-    paths: Sequence[Path], names: Sequence[str]
-) -> tuple[list[Document], list[FileError]]:
-    """Plain-text files only: used where ``assistant.ingest`` is not installed."""
-    import hashlib
-
-    docs: list[Document] = []
-    errors: list[FileError] = []
-    for path, name in zip(paths, names, strict=True):
-        data = Path(path).read_bytes()
-        if not name.lower().endswith(".txt"):
-            errors.append(
-                FileError(name, "unsupported", "this installation can read .txt files only.")
-            )
-            continue
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        pages = [Page(number=i + 1, text=t) for i, t in enumerate(text.split("\f"))]
-        docs.append(Document(name, hashlib.sha256(data).hexdigest(), "txt", pages))
-    return docs, errors
 
 
 def _precheck(path: Path, media_type: str, name: str, limits: dict[str, Any]) -> FileError | None:
@@ -173,26 +162,8 @@ def _refuse_oversized_pages(
     return kept
 
 
-def run_job(
-    cfg: dict[str, Any], *, on_progress: ProgressFn | None = None
-) -> tuple[CaseReview, dict[str, int]]:
-    """Run one job to the end; returns the case's review and the suggestion counts
-    (new, updated, stale). ``on_progress`` also receives every progress call (the demo's
-    terminal progress bar)."""
-    job_id = int(cfg["job_id"])
-    data_dir = Path(cfg["data_dir"])
-    engine = make_engine(cfg["database_url"])
-    sessions = session_factory(engine)
-    blobs = BlobStore(data_dir)
-    to_db = Progress(sessions, job_id)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        to_db(stage, done, total)
-        if on_progress is not None:
-            on_progress(stage, done, total)
-
-    t0 = time.perf_counter()
-
+def _claim_files(sessions: sessionmaker[Session], job_id: int) -> tuple[int, list[_Todo]]:
+    """Mark the job running and its queued files processing; returns the case and the files."""
     with sessions() as s:
         job = s.get(Job, job_id)
         if job is None:
@@ -212,66 +183,55 @@ def run_job(
             r.status = "processing"
         job.total = len(rows)
         s.commit()
-        todo = [(r.id, r.name, r.sha256, r.media_type) for r in rows]
-    say(f"job {job_id} case {case_id}: {len(todo)} file(s)")
+        return case_id, [_Todo(r.id, r.name, r.media_type) for r in rows]
 
-    from assistant.review.documents import named_path
 
+def _ingest_files(
+    cfg: dict[str, Any], sessions: sessionmaker[Session], todo: list[_Todo], progress: ProgressFn
+) -> tuple[list[Document], list[FileError]]:
+    """Check the limits, then read the job's files. Files refused or unreadable are errors."""
+    data_dir = Path(cfg["data_dir"])
+    blobs = BlobStore(data_dir)
     errors: list[FileError] = []
     paths: list[Path] = []
     names: list[str] = []
     with sessions() as s:
-        for doc_id, name, _sha, media in todo:
-            row = s.get(DocumentRow, doc_id)
+        for t in todo:
+            row = s.get(DocumentRow, t.doc_id)
             assert row is not None
             path = named_path(data_dir, blobs, row)
-            bad = _precheck(path, media, name, cfg.get("ingest", {}))
+            bad = _precheck(path, t.media_type, t.name, cfg.get("ingest", {}))
             if bad:
                 errors.append(bad)
             else:
                 paths.append(path)
-                names.append(name)
+                names.append(t.name)
     progress("ingest", 0, len(paths))
-
     documents: list[Document] = []
     if paths:
-        try:
-            from assistant.ingest import ingest_paths
-        except ImportError:
-            documents, errs = _fallback_ingest(paths, names)
-        else:
-            from assistant.config import Settings
-
-            settings = Settings(**cfg.get("ingest", {}))
-            documents, errs = ingest_paths(paths, names=names, progress=progress, settings=settings)
+        settings = Settings(**cfg.get("ingest", {}))
+        documents, errs = ingest_paths(paths, names=names, progress=progress, settings=settings)
         errors.extend(errs)
     documents = _refuse_oversized_pages(documents, errors, int(cfg.get("max_page_chars", 0)))
     for d in documents:
         for p in d.pages:
             p.text = safe_text(p.text)
-    say(f"job {job_id}: ingested {len(documents)} document(s), {len(errors)} error(s)")
+    return documents, errors
 
-    from assistant.pipeline import review_documents
 
-    with sessions() as s:
-        earlier = load_documents(s, case_id, exclude=[t[0] for t in todo])
-    all_docs = sorted(earlier + documents, key=lambda d: d.name)
-    progress("detect", 0, 1)
-    review = review_documents(
-        case_key(case_id),
-        all_docs,
-        errors,
-        detectors=resolve_detectors(cfg.get("detectors", "default")),
-        progress=progress,
-    )
-    progress("store", 0, 1)
+def _store_review(
+    sessions: sessionmaker[Session], job_id: int, case_id: int, todo: list[_Todo], review: CaseReview,
+    errors: list[FileError],
+) -> dict[str, int]:
+    """Store the review's pages and suggestions (decisions are never touched) and the job's
+    errors; a file neither read nor reported is failed as unreadable. Returns the counts."""
     with sessions() as s:
         case = s.get(Case, case_id)
         assert case is not None
         new_rows = {
             r.name: r
             for r in s.execute(
-                select(DocumentRow).where(DocumentRow.id.in_([t[0] for t in todo]))
+                select(DocumentRow).where(DocumentRow.id.in_([t.doc_id for t in todo]))
             ).scalars()
         }
         counts = import_review(s, case, review, new_docs=new_rows)
@@ -285,18 +245,20 @@ def run_job(
         job.errors = list(job.errors or []) + [e.to_dict() for e in errors]
         job.stage, job.done, job.total = "index", 0, 1
         s.commit()
-    say(f"job {job_id}: {len(review.suggestions)} suggestion(s): {counts}")
+    return counts
 
-    index_status = "skipped"
-    if cfg.get("build_index", True):
-        try:
-            from assistant.index import build_case_index
 
-            build_case_index(review, data_dir / "index")
-            index_status = "ready"
-        except Exception as e:  # noqa: BLE001 - the review is stored; search by words still works
-            index_status = "failed"
-            say(f"job {job_id}: index failed: {type(e).__name__}")
+def _build_index(job_id: int, review: CaseReview, data_dir: Path) -> str:
+    """Build the case's search index: ``ready``, or ``failed`` (search by words still works)."""
+    try:
+        build_case_index(review, data_dir / "index")
+        return "ready"
+    except Exception as e:  # noqa: BLE001 - the review is stored; search by words still works
+        say(f"job {job_id}: index failed: {type(e).__name__}")
+        return "failed"
+
+
+def _finish(sessions: sessionmaker[Session], job_id: int, case_id: int, index_status: str, n_errors: int) -> None:
     with sessions() as s:
         case = s.get(Case, case_id)
         job = s.get(Job, job_id)
@@ -305,12 +267,51 @@ def run_job(
         job.status = "done"
         job.stage, job.done, job.total = "done", 1, 1
         job.finished_at = now_iso()
-        if errors:
-            job.message = f"{len(errors)} file(s) could not be read; the rest were reviewed."
+        if n_errors:
+            job.message = f"{n_errors} file(s) could not be read; the rest were reviewed."
         s.commit()
+
+
+def run_job(
+    cfg: dict[str, Any], *, on_progress: ProgressFn | None = None
+) -> tuple[CaseReview, dict[str, int]]:
+    """Run one job to the end; returns the case's review and the suggestion counts
+    (new, updated, stale). ``on_progress`` also receives every progress call (the demo's
+    terminal progress bar)."""
+    job_id = int(cfg["job_id"])
+    engine = make_engine(cfg["database_url"])
+    sessions = session_factory(engine)
+    to_db = Progress(sessions, job_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        to_db(stage, done, total)
+        if on_progress is not None:
+            on_progress(stage, done, total)
+
+    t0 = time.perf_counter()
+    case_id, todo = _claim_files(sessions, job_id)
+    say(f"job {job_id} case {case_id}: {len(todo)} file(s)")
+    documents, errors = _ingest_files(cfg, sessions, todo, progress)
+    say(f"job {job_id}: ingested {len(documents)} document(s), {len(errors)} error(s)")
+
+    with sessions() as s:
+        earlier = load_documents(s, case_id, exclude=[t.doc_id for t in todo])
+    progress("detect", 0, 1)
+    review = review_documents(
+        case_key(case_id),
+        sorted(earlier + documents, key=lambda d: d.name),
+        errors,
+        detectors=resolve_detectors(cfg.get("detectors", "default")),
+        progress=progress,
+    )
+    progress("store", 0, 1)
+    counts = _store_review(sessions, job_id, case_id, todo, review, errors)
+    say(f"job {job_id}: {len(review.suggestions)} suggestion(s): {counts}")
+
+    index_status = _build_index(job_id, review, Path(cfg["data_dir"])) if cfg.get("build_index", True) else "skipped"
+    _finish(sessions, job_id, case_id, index_status, len(errors))
     engine.dispose()
-    secs = time.perf_counter() - t0
-    say(f"job {job_id}: done in {secs:.1f} s")
+    say(f"job {job_id}: done in {time.perf_counter() - t0:.1f} s")
     return review, counts
 
 
@@ -321,26 +322,6 @@ def mark_failed(cfg: dict[str, Any], message: str) -> None:
         fail_job(s, int(cfg["job_id"]), message)
         s.commit()
     engine.dispose()
-
-
-def fail_job(s: Session, job_id: int, message: str) -> None:
-    job = s.get(Job, job_id)
-    if job is None or job.status in ("done", "failed"):
-        return
-    job.status, job.stage, job.finished_at, job.message = "failed", "failed", now_iso(), message
-    errs = list(job.errors or [])
-    for r in s.execute(
-        select(DocumentRow).where(
-            DocumentRow.job_id == job_id, DocumentRow.status.in_(("queued", "processing"))
-        )
-    ).scalars():
-        r.status, r.error_code, r.error = (
-            "failed",
-            "timeout" if "time" in message else "failed",
-            message,
-        )
-        errs.append({"document": r.name, "code": r.error_code, "error": message})
-    job.errors = errs
 
 
 def run_one(cfg: dict[str, Any]) -> bool:
@@ -370,25 +351,22 @@ def main() -> int:
     retires it when idle or after a number of jobs, and kills it when a job runs too long.
     """
     # Everything printed by libraries goes to stderr; stdout carries only the replies.
-    reply = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
+    requests, replies = child_streams()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    first = sys.stdin.readline()
-    if not first.strip():
+    try:
+        cfg = JSON_LINES.read(requests)
+    except EOFError:
         return 0
-    cfg = json.loads(first)
     if cfg.get("warm_up", True):
         import assistant.pipeline  # noqa: F401 - load the code (and spaCy) before the first job
         import assistant.screening  # noqa: F401
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        job_id = int(json.loads(line)["job_id"])
+    while True:
+        try:
+            job_id = int(JSON_LINES.read(requests)["job_id"])
+        except EOFError:
+            return 0
         ok = run_one(dict(cfg, job_id=job_id))
-        reply.write(json.dumps({"job_id": job_id, "ok": ok}) + "\n")
-        reply.flush()
-    return 0
+        JSON_LINES.write(replies, {"job_id": job_id, "ok": ok})
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.review.models import Case, DocumentRow, PageRow, SuggestionRow
+from assistant.workbench.tables import Case, DocumentRow, PageRow, SuggestionRow
 
 _NFA_REASON = re.compile(r"NFA decision dated \d{1,2}/\d{1,2}/(?P<y>\d{4})")
 _FORCE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]+)?)\s+(?P<kind>Police|POLICE|Constabulary|"
@@ -135,7 +135,7 @@ def add_learning_report_parser(sub: Any, func: Callable[[argparse.Namespace], in
 
 def learning_report_main(args: argparse.Namespace) -> int:
     """The command: reads the workbench database named by ASSISTANT_DATABASE_URL / ASSISTANT_DATA_DIR."""
-    from assistant.review.db import default_url, make_engine, session_factory
+    from assistant.workbench.db import default_url, make_engine, session_factory
 
     url = os.environ.get("ASSISTANT_DATABASE_URL") or default_url(Path(os.environ.get("ASSISTANT_DATA_DIR", "data")))
     engine = make_engine(url)

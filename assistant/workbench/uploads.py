@@ -13,7 +13,6 @@ understands; it is reported, never silently dropped.
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 import zipfile
@@ -334,7 +333,3 @@ def check_upload(
     for name, stream, size in files:
         out.extend(check_file(name, stream, size, limits))
     return out
-
-
-def bytes_stream(data: bytes) -> BinaryIO:
-    return io.BytesIO(data)

@@ -27,10 +27,10 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.review.errors import Busy
+from assistant.errors import Busy
 
 _WRITE: ContextVar[bool] = ContextVar("assistant_db_write", default=True)
 _LOCKS: dict[str, threading.Lock] = {}
@@ -185,3 +185,8 @@ def _sqlite_events(engine: Engine, lock: threading.Lock) -> None:
 def session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Sessions on ``engine``; ``info`` is given to each (e.g. the audit key)."""
     return sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+def ping(session: Session) -> None:
+    """Raises when the database does not answer."""
+    session.execute(text("SELECT 1"))
