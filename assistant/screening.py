@@ -13,47 +13,27 @@ from datetime import date
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_dates
 from assistant.nlp.people import find_people
+from assistant.nlp.rules import defs
+from assistant.nlp.rules import rx as rule_rx
 from assistant.types import Screening
 
 SCOPE_START = date(2010, 1, 1)
 SCOPE_END = date(2025, 3, 31)
 
-NFA = re.compile(
-    r"\b(?:NFA(?:'?d)?|no\s+further\s+(?:police\s+)?action|(?:case|crime|investigation|matter)\s+"
-    r"(?:was\s+|is\s+|has\s+been\s+)?(?:filed|closed|finalised|written\s+off)|filed\s+(?:pending|as|under|"
-    r"with|on)|(?:outcome|OC|HO\s+outcome|home\s+office\s+outcome)\s*(?:code\s*)?(?:1[4-8]|2[01])\b|"
-    r"outcome\s+(?:1[4-8]|2[01])|no\s+charge|not\s+to\s+charge|insufficient\s+evidence\s+to\s+charge|"
-    r"evidential\s+(?:test|stage)\s+(?:is\s+|was\s+)?not\s+(?:met|passed)|decision\s+not\s+to\s+"
-    r"(?:charge|prosecute)|closed\s+with\s+no|no\s+realistic\s+prospect)",
-    re.I,
-)
+NFA = rule_rx("screening", "nfa")
 # Rape recorded in any of the words files use: the word itself ("raped" in an account), the
 # offence by section (SOA 2003 s.1 rape, s.5 rape of a child under 13, s.30 of a person with a
 # mental disorder impeding choice), or penetration (s.2 assault by penetration, s.6 of a child
 # under 13, "penetrative offence").
-_SOA = r"(?:SOA|S\.?O\.?A\.?|Sexual\s+Offences\s+Act)"
+_SOA = defs("screening")["SOA"]
 # "s.1", "s 5", "section 1", "Sec. 5"; not "S1", which is a suspect's label
-_RAPE_SECTION = r"(?:(?-i:s)\.?\s?|S\.\s?|(?:sec|sect|section)\.?\s?)(?:1|2|5|6|30)(?:\s?\(\s?1\s?\))?(?![\d(])"
-RAPE = re.compile(
-    r"\brap(?:e|ed|es|ing|ist)\b"
-    rf"|\b{_RAPE_SECTION}[^.\n]{{0,30}}\b{_SOA}|\b{_SOA}(?:\s*(?:19|20)\d\d)?[^.\n]{{0,25}}\b{_RAPE_SECTION}"
-    r"|\bassault\s+by\s+penetration\b|\bpenetrat\w+\b",
-    re.I,
-)
+_RAPE_SECTION = defs("screening")["RAPE_SECTION"]
+RAPE = rule_rx("screening", "rape")
 # Negation of the allegation itself ("No penetrative offence is alleged", "she does not allege
 # rape"), not of what followed it ("CPS advised not to charge rape", "S1 denied rape" still
 # record an allegation).
-_NO_RAPE_BEFORE = re.compile(
-    r"\b(?:no|nor|never|not\s+an?|no\s+(?:allegation|suggestion|disclosure|evidence|indication|report)\s+of|"
-    r"(?:does|did|do)\s+not\s+(?:allege|disclose|report|suggest|describe)|(?:has|have)\s+not\s+(?:alleged|"
-    r"disclosed|reported)|without)\s+(?:any\s+)?(?:\w+\s+){0,1}$",
-    re.I,
-)
-_NO_RAPE_AFTER = re.compile(
-    r"^[\w\s,()-]{0,30}?\b(?:is|was|were|has\s+been|had\s+been)\s+(?:not|never)\s+(?:alleged|disclosed|reported|"
-    r"suggested|described)|^[\w\s,()-]{0,30}?\b(?:ruled\s+out|excluded|not\s+alleged)\b",
-    re.I,
-)
+_NO_RAPE_BEFORE = rule_rx("screening", "no_rape_before")
+_NO_RAPE_AFTER = rule_rx("screening", "no_rape_after")
 
 
 def rape_alleged_in(text: str) -> str | None:
@@ -70,21 +50,9 @@ def rape_alleged_in(text: str) -> str | None:
 
 
 # Unit and service names that contain the word: "Rape and Serious Sexual Offences Unit", "Rape Crisis".
-RAPE_NAMES = re.compile(r"\brape\s+(?:and\s+serious\s+sexual\s+offences?|crisis|&\s*serious)\b|\bRASSO\b", re.I)
-CONTACT = re.compile(
-    r"\brap(?:e|ed|es|ing)\b|\bsexual(?:ly)?\s+assault\w*|\bassault\s+by\s+penetration\b|"
-    r"\bsexual\s+activity\s+with\s+a\s+child\b|\btouch\w*\b[^.\n]{0,40}\b(?:sexual|breasts?|private|"
-    r"intimate)|\b(?:sexual|indecent)\s+(?:touching|assault|contact)\b|\bindecent\s+assault\b|"
-    r"\bs\.?\s?(?:1|2|3|5|6|7|8|9|10|11|12|14|25|26)\b[^.\n]{0,20}\b(?:SOA|Sexual\s+Offences\s+Act)\b|"
-    r"\b(?:SOA|Sexual\s+Offences\s+Act)\b[^.\n]{0,30}\bs\.?\s?(?:1|2|3|5|6|7|8|9|10|11|12|14|25|26)\b|"
-    r"\bcontact\s+(?:sexual\s+)?offen\w+|\bsexual\s+intercourse\b|\bpenetrat\w+",
-    re.I,
-)
-NON_CONTACT_ONLY = re.compile(
-    r"\b(?:online\s+only|non[- ]contact|no\s+(?:physical\s+)?contact\s+(?:offences?|took\s+place|between)|"
-    r"never\s+met\s+in\s+person|did\s+not\s+meet)\b",
-    re.I,
-)
+RAPE_NAMES = rule_rx("screening", "rape_names")
+CONTACT = rule_rx("screening", "contact")
+NON_CONTACT_ONLY = rule_rx("screening", "non_contact_only")
 
 
 def _nfa_dates(ctx: CaseContext) -> list[tuple[date, str]]:

@@ -19,68 +19,26 @@ from assistant.detectors.common import cite_segment, clamp
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_officers
 from assistant.nlp.people import Mention, Person, find_people
+from assistant.nlp.rules import defs
+from assistant.nlp.rules import rx as rule_rx
 from assistant.types import Citation, Suggestion
 
-_NEG = (
-    r"(?:not|never|no|n't|nor|without|yet\s+to|declined|refused|unwilling|did\s+not\s+want|"
-    r"does\s+not\s+want|did\s+not\s+wish|does\s+not\s+wish|failed|unable|couldn't|could\s+not)"
-)
+_NEG = defs("missing_interview")["NEG"]
 # The interview or account itself, by role. Present in a clause with no negation, no plan and
 # no refusal, it counts as done ("ABE on file", "ABE of Paige at the VRI suite", "MG11 16/03").
-TERMS = {
-    "victim": re.compile(
-        r"\b(?:ABE|VRI|video[- ]?(?:recorded\s+)?interview|visually\s+recorded\s+interview|"
-        r"achieving\s+best\s+evidence|MG11|(?:written|witness|full|victim)\s+statement|statement|"
-        r"(?:ABE|video)\s+account)\b",
-        re.I,
-    ),
-    "suspect": re.compile(
-        r"\b(?:interview(?:ed)?(?:\s+under\s+caution)?|IUC|PACE\s+interview|no[- ]comment|"
-        r"prepared\s+statement|ROTI|ROVI|SDN|record\s+of\s+(?:taped|tape[- ]recorded|video(?:[- ]recorded)?|the)\s+"
-        r"interview|interview\s+(?:transcript|record|summary))\b(?!\s+(?:as\s+a\s+)?witness)",
-        re.I,
-    ),
-    "witness": re.compile(
-        r"\b(?:MG11|(?:witness|written|full)\s+statement|statement|ABE|VRI|video[- ]?(?:recorded\s+)?"
-        r"interview|interviewed\s+as\s+a\s+witness)\b",
-        re.I,
-    ),
+TERMS: dict[str, re.Pattern[str]] = {
+    r: rule_rx("missing_interview", f"term_{r}") for r in ("victim", "suspect", "witness")
 }
 # In the same clause, these make the interview a plan, a refusal or an absence, not a result.
-UNDONE_CLAUSE = re.compile(
-    r"\b(?:not|never|no|n't|nor|without|yet\s+to|declined|refused|unwilling|reluctant|did\s+not|"
-    r"does\s+not|failed|unable|could\s+not|couldn't|won't|would\s+not|to\s+be|to\s+arrange|arranged|"
-    r"re-?arranged|booked|planned|plan|offered|consider(?:ed)?|consent(?:ed)?\s+to|agreed\s+to|"
-    r"request(?:ed)?|awaiting|awaited|outstanding|pending|open|tbc|tba|attempt(?:ed|s)?|"
-    r"approach(?:ed)?|invite(?:d)?|will|should|would|wants?\s+to|wish(?:es)?\s+to|did\s+not\s+attend|"
-    r"FTA|cancel+ed|postponed|not\s+attend|intend\w*|hope\w*|may|might|if|unless|before|prior\s+to|"
-    r"needs?|required?|recommend\w*|action(?:s)?\s*:|from\s+(?:the\s+)?(?:date|file)|whether|query|"
-    r"queried|asked\s+(?:if|whether|about)|chase\w*|re\s+(?:her|his|their|\w+'s)\s+words)\b",
-    re.I,
-)
+UNDONE_CLAUSE = rule_rx("missing_interview", "undone_clause")
 # "S2 interview - deferred pending rosters": the status in the clause right after the interview
-_UNDONE_AFTER = re.compile(
-    r"\s*[-\u2013:|]\s*(?:deferred|postponed|cancelled|not\s+(?:yet\s+)?(?:done|started|held|arranged|rebooked|conducted|"
-    r"interviewed|attended|completed|progressed|pursued|obtained|taken)|outstanding|pending|awaiting|awaited|"
-    r"to\s+be\s+(?:arranged|booked|interviewed|done|held)|no\s+(?:interview|ABE|statement|show)|DNA|did\s+not\s+attend|"
-    r"failed\s+to\s+attend|declined|refused|OPEN|OPN)\b",
-    re.I,
-)
-_CLAUSE_CUT = re.compile(r";|\.\s|\||\s-\s|\s\u2013\s|,\s+(?:but|and|which|although|however)\s|\n\s*\n")
-_ROW_DONE = re.compile(r"\b(?:complete[d]?|resulted|done|concluded|finalised|obtained|on\s+file)\b", re.I)
-_ROW_OPEN = re.compile(r"\b(?:open|outstanding|pending|awaiting|not\s+(?:done|complete[d]?|progressed)|"
-                       r"closed\s*-?\s*no\s+result|no\s+result)\b", re.I)
+_UNDONE_AFTER = rule_rx("missing_interview", "undone_after")
+_CLAUSE_CUT = rule_rx("missing_interview", "clause_cut")
+_ROW_DONE = rule_rx("missing_interview", "row_done")
+_ROW_OPEN = rule_rx("missing_interview", "row_open")
 
 
-COMPLETION = re.compile(
-    r"\b(?:completed|complete|conducted|took\s+place|recorded|obtained|given|gave|provided|taken|"
-    r"on\s+file|held|done|exhibited|resulted|signed|made|interviewed|attended|carried\s+out|"
-    r"undertaken|no[- ]comment|prepared\s+statement|denied|denies|admitted|admits|stated|said|accepted|"
-    r"full\s+account|"
-    r"in\s+interview|during\s+(?:the\s+|his\s+|her\s+)?interview|suite)\b"
-    r"|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b[A-Z]{2,4}/\d{1,3}\b",
-    re.I,
-)
+COMPLETION = rule_rx("missing_interview", "completion")
 
 
 def interview_done(text: str, role: str) -> bool:
@@ -118,101 +76,34 @@ def interview_done_at(text: str, role: str) -> int | None:
 
 
 # Wording that shows the interview/account did NOT happen.
-NOT_DONE = {
-    "victim": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:ABE|VRI|interview\w*|statement|account|speak|talk|engage|"
-        r"support|disclose|co-?operat\w*|provide|give|make|assist)\b"
-        r"|\b(?:declined|refused|did\s+not\s+wish|does\s+not\s+wish|did\s+not\s+want|does\s+not\s+want|"
-        r"not\s+ready|unwilling|reluctant)\b"
-        r"|\bno\s+(?:ABE|VRI|statement|MG11|account|interview)\b"
-        r"|\b(?:ABE|VRI|account|statement|interview)\s+(?:was|were|has|had|is)\s+(?:never|not)\s+(?:been\s+)?"
-        r"(?:obtained|taken|recorded|done|completed|conducted|held|arranged|sought)\b"
-        # only a first account (to an officer, a teacher): no ABE followed
-        r"|\b(?:only|just)\s+(?:(?:gave|provided|made)\s+)?(?:an?\s+)?(?:first|initial)\s+account\b"
-        r"|\b(?:first|initial)\s+account\b[^.]{0,80}\b(?:but|only|no\s+ABE|not\s+(?:video|ABE))\b"
-        r"|\b(?:did\s+not\s+attend|DNA|failed\s+to\s+attend|not\s+(?:re-?booked|re-?arranged|taken\s+further|"
-        r"pursued|progressed)|deferred|postponed|cancelled)\b",
-        re.I,
-    ),
-    "suspect": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:interview\w*|arrest\w*|traced|located|identified|"
-        r"spoken\s+to|attend\w*|found)\b"
-        r"|\bto\s+be\s+(?:interviewed|arrested|invited|traced|identified|located|spoken\s+to)\b"
-        r"|\binterview\w*\b[^.]{0,30}\b(?:deferred|postponed|cancelled|not\s+done|not\s+(?:re-?)?arranged)\b"
-        r"|\b(?:CAWN|child\s+abduction\s+warning\s+notice|words\s+of\s+advice|W/A|harassment\s+warning|"
-        r"no\s+trace|untraced|unidentified|not\s+identified|whereabouts\s+unknown|failed\s+to\s+attend|"
-        r"FTA|no\s+fixed\s+abode|NFA'?d?\s+(?:before|without)|circulated\s+(?:as\s+)?wanted|"
-        r"spoke\s+(?:to\s+him\s+)?(?:by|on\s+the)\s+(?:phone|telephone)|by\s+telephone|informal\s+chat)\b",
-        re.I,
-    ),
-    "witness": re.compile(
-        rf"\b(?:{_NEG})\s+(?:\w+\s+){{0,4}}(?:statement|MG11|spoken|seen|traced|located|interview\w*|"
-        r"approached|contacted|visited|identified|asked)\b"
-        r"|\bTIE\b(?![^|.]{0,30}\bcomplete)|\b(?:no\s+reply|card\s+left|call\s+back|not\s+at\s+home|"
-        r"outstanding|awaiting|to\s+be\s+(?:seen|traced|spoken|obtained|taken)|not\s+(?:started|obtained|taken|"
-        r"approached|contacted|done)|(?-i:OPEN|OPN)|no\s+details\s+(?:obtained|taken|recorded))\b",
-        re.I,
-    ),
+NOT_DONE: dict[str, re.Pattern[str]] = {
+    r: rule_rx("missing_interview", f"not_done_{r}") for r in ("victim", "suspect", "witness")
 }
 # A witness is worth a statement only when the file shows they know something relevant.
 # What makes a person a witness with something to say: they saw, heard, were present, were
 # told (received a disclosure), drove or collected the child, or told the police something.
-TIED = re.compile(
-    r"\b(?:saw|seen\s+(?:her|him|them|the)|witnessed|overheard|heard\s+(?:her|him|them|a|the|screams?|shouting)|"
-    r"present\s+(?:at|when|during|in)|was\s+with\s+(?:her|him|them|IP)|were\s+with|there\s+when|"
-    r"recipient\s+of|received\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:first\s+)?(?:disclosure|account|complaint)|"
-    r"first\s+(?:disclosure|account|complaint)|disclosed\s+to|told\s+(?:me|police|officers?|PC|DC|the\s+(?:police|officer))|"
-    r"recalls?|remembers?|describes?\s+seeing|noticed|collected\s+(?:her|him|them|IP)|drove|"
-    r"(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|(?:called|rang)\s+(?:999|101|the\s+police|police)|"
-    r"was\s+there\s+(?:on|at|when|that)|concerned\s+(?:re|about|for)|raised\s+(?:the\s+)?(?:concern|alarm)|"
-    r"picked\s+(?:her|him|them|IP)\s+up|dropped\s+(?:her|him|them|IP)|found\s+(?:her|him|them|IP)|"
-    r"collected\s+(?:her|him|them|IP\d?|(?-i:[A-Z][a-z]+))\b)\b",
-    re.I,
-)
+TIED = rule_rx("missing_interview", "tied")
 # The same, written just before the name: "Ruby told a teaching assistant, Mrs Jan OYELOWO",
 # "collected from the arcade by her sister Stacey".
-TIED_BEFORE = re.compile(
-    r"\b(?:told|confided\s+in|disclosed\s+to|reported\s+(?:it\s+)?to|(?:collected|picked\s+up|found|seen)\s+"
-    r"(?:[\w'-]+\s+){0,4}?by)\s+(?:(?:her|his|a|the|their)\s+)?(?:(?!(?:that|me|us|him|police)\b)[\w'-]+[\s,]+){0,3}"
-    r"(?:Mrs|Mr|Ms|Miss|Dr)?\.?\s*$",
-    re.I,
-)
-RELEVANT = re.compile(
-    r"\b(?:present|there\s+(?:when|at\s+the\s+time)|was\s+with|were\s+with|with\s+(?:her|him|them)\s+"
-    r"(?:at|in|when)|saw|seen|see|witness\w*|W\d|TIE|heard|overheard|told|disclos\w+|first\s+(?:account|"
-    r"complaint|disclosure)|reported\s+(?:it|the|this|her|him)|drove|driver|passenger|in\s+the\s+car|"
-    r"picked\s+(?:her|him|them)\s+up|dropped\s+(?:her|him|them)|found\s+(?:her|him|them)|noticed|collected|"
-    r"messages?|screenshots?|photographs?|knows?\s+(?:who|where|the)|knew\s+(?:who|where|the)|"
-    r"complained|raised\s+concerns?|(?:can|could)\s+(?:identify|confirm|say)|lent|loaned|registered\s+keeper|"
-    r"RK\s+of|owner\s+of\s+the\s+(?:car|vehicle|van|flat|premises)|account\s+re)\b",
-    re.I,
-)
+TIED_BEFORE = rule_rx("missing_interview", "tied_before")
+RELEVANT = rule_rx("missing_interview", "relevant")
 
 
 # An interview raised as an action item of a plan or list ("(f) Interview S3 under caution.",
 # "ACTION 4: arrest and interview SUB2", "(g) Identify 'Uncle Jim'."): with no result anywhere
 # in the file, the action was left undone.
-_ITEM_LEAD = r"(?:^\W{0,3}|(?<=[.;:]\s))(?:\(?[a-z0-9]{1,3}[.)]\s*|(?:action|task|ACT|LOI)\s*\d*\s*[:\-.]\s*|[-\u2022*]\s*)"
-PLAN_ITEM = {
-    "suspect": re.compile(
-        _ITEM_LEAD + r"(?:arrest(?:\s+and\s+interview)?|interview|(?:trace|identify|locate)(?:\s*(?:,|and|/)\s*"
-        r"(?:arrest|interview|trace|identify|locate))*|TIE)\b", re.I),
-    "victim": re.compile(_ITEM_LEAD + r"(?:ABE|VRI|video[- ]recorded\s+interview|(?:obtain|take|record)\s+"
-                         r"(?:an?\s+|the\s+)?(?:ABE|account|statement))\b", re.I),
-    "witness": re.compile(_ITEM_LEAD + r"(?:statement\s+(?:from|of)|(?:obtain|take|record)\s+(?:an?\s+|the\s+)?"
-                          r"(?:statement|MG11)|MG11\s+from|TIE|trace(?:\s+and\s+interview)?|speak\s+to)\b", re.I),
+PLAN_ITEM: dict[str, re.Pattern[str]] = {
+    r: rule_rx("missing_interview", f"plan_item_{r}") for r in ("suspect", "victim", "witness")
 }
 
 
 # Between two people named together as one subject: "S1 and S2", "S1, S2 & S3", "S1/S2".
-_JOINED = re.compile(r"\s*(?:,|&|/|\+|and|,\s*and)?\s*")
+_JOINED = rule_rx("missing_interview", "joined")
 
 
-_PRONOUN_LEAD = re.compile(r"^\W*(?:\d{3,4}\s+)?(?:He|She|They|His|Her|Their|The\s+(?:suspect|male|victim|"
-                           r"complainant|girl|boy|child|witness))\b")
-_GENERIC = {
-    "victim": re.compile(r"\b(?:the\s+)?(?:IP|victim|complainant|injured\s+party|aggrieved|CYP)\b(?!\s?\d)", re.I),
-    "suspect": re.compile(r"\b(?:the\s+)?(?:suspect|offender|nominal|accused)\b(?!\s?\d)", re.I),
+_PRONOUN_LEAD = rule_rx("missing_interview", "pronoun_lead")
+_GENERIC: dict[str, re.Pattern[str]] = {
+    r: rule_rx("missing_interview", f"generic_{r}") for r in ("victim", "suspect")
 }
 
 

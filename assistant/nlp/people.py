@@ -19,6 +19,8 @@ from typing import Any
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_dates, find_officers
 from assistant.nlp.lexicon import COMMON_CAPITALISED, NOT_SURNAMES, first_names
+from assistant.nlp.rules import defs, rule_set
+from assistant.nlp.rules import rx as rule_rx
 from assistant.types import Segment
 
 _BASE_CODES = {"victim": ("IP", "V", "VIC", "CYP", "C"), "suspect": ("S", r"\$", "SUS", "SUSP", "SU", "N", "NOM"),
@@ -45,20 +47,11 @@ def role_label_rx(extra: dict[str, set[str]] | None = None) -> re.Pattern[str]:
 ROLE_LABEL = role_label_rx()
 # A code of a person list: letters and a number ("SUB1", "VIC 2", "NOM-3", "OFF1").
 _CODE = re.compile(r"(?<![\w/'-])(?P<p>[A-Z]{1,5})\s?-?(?P<n>\d{1,2})\b(?!/|\d|-\d{3,})")
-_CODE_ROLE_WORD = re.compile(
-    r"\b(?P<s>suspects?|offenders?|nominals?|subjects?\s+of\s+(?:the\s+)?(?:allegation|investigation)|"
-    r"subject|accused|alleged\s+(?:offender|perpetrator)|perpetrators?)\b"
-    r"|\b(?P<v>victims?|complainants?|injured\s+part(?:y|ies)|aggrieved|survivors?)\b"
-    r"|\b(?P<w>witness(?:es)?)\b",
-    re.I,
-)
+_CODE_ROLE_WORD = rule_rx("people", "code_role_word")
 # A legend line that defines a code on its own: "VIC | Victim", "NOM = nominal, not suspected".
-_LEGEND_LINE = re.compile(
-    r"^\W{0,3}(?P<p>[A-Z]{2,5})(?P<sep>\s*(?:\||=|:|\s-\s|\s\u2013\s)\s*|\s+)(?P<d>[A-Za-z].{2,80})$")
-_LABEL_THEN_CODE = re.compile(
-    r"(?P<lab>\b(?:IP|V|VIC|S|SUSP|W|WIT)\s?\d{1,2})\s+(?:[A-Z][A-Za-z'\-]+\s+){1,3}\(\s?(?P<code>[A-Z]{1,5})\s?\d{1,2}\s?\)"
-)
-_NOT_SUSPECTED = re.compile(r"\bnot\s+(?:a\s+|treated\s+as\s+(?:a\s+)?)?suspect(?:ed)?\b|\bnon-?suspect\b", re.I)
+_LEGEND_LINE = rule_rx("people", "legend_line")
+_LABEL_THEN_CODE = rule_rx("people", "label_then_code")
+_NOT_SUSPECTED = rule_rx("people", "not_suspected")
 # Codes that are never a person's role: ranks, forms, references, outcome codes.
 _NOT_PERSON_CODES = frozenset(
     "PC DC DS DI DCI DSI DCS SIO OIC PS SGT INSP CI MG ACT ACTION CAD OC HO REF EX EXH ST NO ID DOB CRN URN "
@@ -136,149 +129,54 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
 
 _NAME_AFTER_LABEL = re.compile(r"\s*[:\-\u2013]?\s*(?:[A-Z][a-z]+\s+)?[A-Z][A-Za-z'\-]*[A-Z]\b")
 # "Person B", "Male A", "Child C": a lettered label with no role in it.
-LETTER_LABEL = re.compile(
-    r"\b(?:Person|PERSON|Male|MALE|Female|FEMALE|Child|CHILD|Adult|ADULT|Youth|YOUTH)\s[A-H]\b(?![a-z'])"
-)
+LETTER_LABEL = rule_rx("people", "letter_label")
 _LONG_ROLE: dict[str, str] = {
     "victim": "victim", "complainant": "victim", "injured party": "victim",
     "suspect": "suspect", "nominal": "suspect", "offender": "suspect", "witness": "witness",
 }
 
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
-_SUR_CAPS = r"(?:Mc|Mac|O')?[A-Z][A-Z'\-]*[A-Z](?:-[A-Z]{2,})?"
+_NAME = defs("people")["NAME"]
+_SUR_CAPS = defs("people")["SUR_CAPS"]
 # "Bradley STOTT", "Mary-Jane O'NEILL", "Adeel Khan RASOOL"
-FULL_CAPS = re.compile(rf"\b(?P<first>{_NAME})(?:\s+(?P<mid>{_NAME}))?\s+(?P<sur>{_SUR_CAPS})\b")
+FULL_CAPS = rule_rx("people", "full_caps")
 # "ANTON VERCOE" in records printed in capitals (the first name must be a known first name)
-ALL_CAPS = re.compile(rf"\b(?P<first>[A-Z]{{2,}}(?:-[A-Z]{{2,}})?)\s+(?P<sur>{_SUR_CAPS})\b")
+ALL_CAPS = rule_rx("people", "all_caps")
 _LABEL_BEFORE = re.compile(r"(?:\b(?:IP|V|S|SUSP|W|N)|\$)\d{1,2}\s*[:\-]?\s*$")
 # "STOTT, Bradley" / "STOTT Bradley" (record-system nominal lists)
-SUR_FIRST = re.compile(rf"\b(?P<sur>{_SUR_CAPS}),?\s+(?P<first>{_NAME})\b(?P<next>\s+{_SUR_CAPS}\b)?")
+SUR_FIRST = rule_rx("people", "sur_first")
 # 'S3 "ROBBO"', 'SUSP2 - "Deano"': a role label followed by a quoted name.
-LABEL_QUOTED = re.compile(
-    r"\b(?:IP|S|SUS|SUSP|N|W|WIT)\s?-?\d{1,2}\b[\s:\-\u2013]*[\"\u201c\u2018'](?P<nick>[A-Za-z][\w'\-]{1,20})[\"\u201d\u2019']"
-)
-TITLE_NAME = re.compile(
-    rf"\b(?P<title>Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:(?P<first>{_NAME})\s+)?(?P<sur>[A-Z][A-Za-z'\-]+)\b"
-)
-MIXED = re.compile(rf"\b(?P<first>{_NAME})\s+(?P<sur>(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
-NICK = re.compile(
-    r"\b(?:known\s+(?:only\s+)?(?:to\s+\w+\s+)?as|(?:also\s+)?known\s+locally\s+as|a\.?k\.?a\.?|AKA|"
-    r"alias|nick-?named|street\s+name|calls?\s+(?:him|her|them)self|called|goes\s+by|"
-    r"referred\s+to\s+as|she\s+calls|he\s+calls|they\s+call\s+him|saved\s+(?:in\s+(?:her|his|their|the)\s+"
-    r"(?:phone|contacts|handset)\s+)?as)[\s:]+[\"\u201c\u2018']?"
-    r"(?P<nick>[A-Za-z][\w'\-]{1,20}(?:\s[A-Z][a-z]+)?)[\"\u201d\u2019']?",
-)
-QUOTED_NICK = re.compile(
-    r"\b(?:male|man|lad|boy|youth|person|female|woman|girl|friend|suspect|driver|someone|"
-    r"older\s+(?:male|man|boy|lad))\s+(?:\w+\s+){0,3}?[\"\u201c\u2018'](?P<nick>[A-Z][\w'\-]{1,20})"
-    r"[\"\u201d\u2019']"
-)
+LABEL_QUOTED = rule_rx("people", "label_quoted")
+TITLE_NAME = rule_rx("people", "title_name")
+MIXED = rule_rx("people", "mixed")
+NICK = rule_rx("people", "nick")
+QUOTED_NICK = rule_rx("people", "quoted_nick")
 
 # "another girl (Jade - surname not known)", "a male (Benny)": a first name in brackets after a
 # description of a person.
-BRACKET_NAME = re.compile(
-    r"\b(?:another|a|an|the|other|second|older)\s+(?:young\s+|older\s+)?(?:girl|boy|male|female|man|woman|lad|"
-    r"friend|driver|youth)\s*\(\s*(?P<nick>[A-Z][a-z]{2,15})\b(?![\w'-]*\s+[A-Z]{2,})"
-)
+BRACKET_NAME = rule_rx("people", "bracket_name")
 # Words around a mention that say which role a person plays.
 ROLE_CUES: dict[str, re.Pattern[str]] = {
-    "suspect": re.compile(
-        r"\b(?:suspects?|susp\d?|offenders?|perpetrators?|abusers?|accused|alleged(?:ly)?\s+"
-        r"(?:offender|perpetrator|abuser)|nominals?|arrest(?:ed)?|interview(?:ed)?\s+under\s+caution|"
-        r"IUC|CAWN|abduction\s+warning|charged|bail(?:ed)?|released\s+under\s+investigation|RUI|"
-        r"named\s+as\s+responsible|the\s+(?:older\s+)?(?:male|man|men)|drove|supplied|raped|assaulted|"
-        r"groom(?:ed|ing)|exploit(?:ed|ing)|previous\s+convictions?|PNC\s+record)\b",
-        re.I,
-    ),
-    "victim": re.compile(
-        r"\b(?:victims?|complainants?|injured\s+part(?:y|ies)|IP\d?|aggrieved|survivors?|"
-        r"child|CYP|young\s+person|girl|boy|disclos(?:ed|ure)|ABE|VRI|looked[- ]after|"
-        r"missing\s+episodes?|foster|in\s+care|d\.?o\.?b|born\s+\d|aged\s+1[0-7]|1[0-7]\s*(?:yrs?|years?\s+old))\b",
-        re.I,
-    ),
-    "witness": re.compile(
-        r"\b(?:(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|caller|informant|reporting\s+person|"
-        r"witness(?:es)?|W\d|eye[- ]?witness|TIE|present\s+(?:at|when|during)|saw|seen\s+by|"
-        r"was\s+with|were\s+with|friend|best\s+friend|neighbour|driver|taxi|shop\s?keeper|"
-        r"told\s+(?:her|his|their)\s+(?:mother|mum|father|dad|carer|teacher)|received\s+(?:the\s+)?"
-        r"(?:first\s+)?disclosure|first\s+disclosure|MG11|statement\s+from)\b",
-        re.I,
-    ),
+    r: rule_rx("people", f"role_{r}") for r in ("suspect", "victim", "witness")
 }
-_PROF = (r"(?:social\s+worker|SW|teacher|head\s?teacher|head\s+of\s+year|DSL|safeguarding\s+lead|"
-         r"school\s+nurse|nurse|doctor|Dr|GP|ISVA|IDVA|paediatrician|solicitor|CPS\s+lawyer|lawyer|"
-         r"prosecutor|(?:team\s+)?manager|key\s?worker|youth\s+worker|support\s+worker|practitioner|"
-         r"clinician|health\s+visitor|counsellor|intermediary|appropriate\s+adult|interpreter|"
-         r"housing\s+officer|CSE\s+(?:worker|lead|co-?ordinator)|CSC|IRO|chair|minute[- ]taker|"
-         r"CPS(?:\s+advice|\s+lawyer|\s+prosecutor)?|Crown\s+Prosecution\s+Service|reviewing\s+lawyer|"
-         r"author|reviewer|analyst|investigator|officer)")
-PROF_BEFORE = re.compile(rf"\b{_PROF}\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss|Dr)?\.?\s*$", re.I)
-PROF_AFTER = re.compile(rf"^\s*[,(\-|]\s*(?:the\s+|a\s+|an\s+)?(?:allocated\s+|qualified\s+|senior\s+)?{_PROF}\b", re.I)
-HEADING_ROLE = re.compile(
-    r"^\W*(?:\d+[.)]?\s*)?(?P<h>suspects?|offenders?|nominals?|victims?|complainants?|injured\s+part(?:y|ies)|"
-    r"witness(?:es)?|persons?\s+of\s+interest)(?:\(s\)|\(es\))?(?:\s+(?:details|list|information|summary))?\W*$",
-    re.I,
-)
+_PROF = defs("people")["PROF"]
+PROF_BEFORE = rule_rx("people", "prof_before")
+PROF_AFTER = rule_rx("people", "prof_after")
+HEADING_ROLE = rule_rx("people", "heading_role")
 # Cues right next to a name (same clause, a few words away): strong evidence of a role.
 STRONG_CUES: dict[str, re.Pattern[str]] = {
-    "suspect": re.compile(
-        r"\b(?:suspects?|S\d|SUSP\d?|offenders?|nominal|accused|perpetrators?|arrest(?:ed)?|"
-        r"interview(?:ed)?\s+under\s+caution|IUC|CAWN|no[- ]comment|prepared\s+statement|charged|"
-        r"RUI|bail(?:ed)?|custody|detained|denied|denies|VA\s+interview|voluntary\s+(?:attendance|interview)|"
-        r"intel(?:ligence)?\s+(?:checks?|research)|had\s+sex\s+with|raped|sexually\s+assaulted|"
-        r"abused\s+(?:her|him|them)|touched\s+(?:her|him|them)|groomed|supplied|gave\s+(?:her|him|them|the\s+girls))\b",
-        re.I,
-    ),
-    "victim": re.compile(
-        r"\b(?:victims?|complainants?|injured\s+part(?:y|ies)|IP\d?|aggrieved|MFH|misper|CYP|"
-        r"ABE|VRI|disclosed|discloses|disclosing|SARC|looked[- ]after|LAC|in\s+care|children'?s\s+home|"
-        r"missing\s+(?:from|episodes?)|reported\s+missing)\b",
-        re.I,
-    ),
-    "witness": re.compile(
-        r"\b(?:witness(?:es)?|W\d|TIE|MG11|statement\s+(?:from|of)|present\s+(?:at|when|during)|"
-        r"eye[- ]?witness|received\s+(?:the\s+)?(?:first\s+)?(?:disclosure|complaint)|first\s+disclosure|"
-        r"(?:made|makes)\s+the\s+(?:999|101|emergency)\s+call|called\s+(?:999|101|the\s+police|police)|"
-        r"rang\s+(?:999|101|the\s+police|police)|caller|informant|reporting\s+person|was\s+there\s+(?:on|at|when|that))\b",
-        re.I,
-    ),
+    r: rule_rx("people", f"strong_{r}") for r in ("suspect", "victim", "witness")
 }
-_REL = (r"(?:teaching\s+assistant|teacher|TA|mother|mum|father|dad|step-?(?:mother|father|dad|mum)|"
-        r"parent|carer|foster\s+carer|guardian|"
-        r"grandmother|grandfather|nan|gran|aunt|uncle|sister|brother|cousin|(?:best\s+)?friend|"
-        r"neighbour|landlord|manager|mgr|night\s+(?:manager|porter|staff)|receptionist|porter|staff(?:\s+member)?|"
-        r"shop\s?keeper|owner|driver|boss|colleague)")
+_REL = defs("people")["REL"]
 # "her mum, Tracey X" / "mother Donna X" right before a name; "X (mother of IP1)" / "X, a friend" after.
-RELATION_BEFORE = re.compile(
-    rf"(?:\b{_REL}(?:\s+of\s+\w+)?|\b(?:told|disclosed\s+to|reported\s+(?:it\s+)?to|confided\s+in)"
-    rf"(?:\s+(?:her|his|a|the|their))?(?:\s+\w+){{0,3}})\s*[,:(-]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$",
-    re.I,
-)
-RELATION_AFTER = re.compile(rf"^\s*(?:[,(\-]\s*|\s+is\s+|\s+was\s+)(?:the\s+|a\s+|an\s+|her\s+|his\s+|IP\d?'s\s+)?"
-                            rf"(?:\w+\s+)?{_REL}\b", re.I)
+RELATION_BEFORE = rule_rx("people", "relation_before")
+RELATION_AFTER = rule_rx("people", "relation_after")
 # "X (12) told a teaching assistant that the suspect did stuff to her": X disclosed abuse of herself.
-DISCLOSER_AFTER = re.compile(
-    r"^\s*(?:\(\s*\d{1,2}\s*\)\s*)?(?:,[^,]{0,40},\s*)?(?:has\s+|had\s+|then\s+|later\s+)?(?:told|disclosed|confided\s+in|"
-    r"said\s+to|reported\s+to)\b[^.]{0,100}?\b(?:did|done|doing|touched|raped|assaulted|abused|had\s+sex|"
-    r"made\s+(?:her|him|me)|hurt|forced)\b[^.]{0,30}?\b(?:her|him|me|them)\b",
-    re.I,
-)
+DISCLOSER_AFTER = rule_rx("people", "discloser_after")
 # "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
-AGENT_BEFORE = re.compile(
-    r"\b(?:(?:sexual(?:ly)?\s+(?:activity|contact|assault\w*|abuse\w*|touching)|sex|intercourse|"
-    r"raped|assaulted|abused|touched|groomed|exploited|photographed|filmed|threatened|picked\s+up|collected|"
-    r"driven|taken|given\s+\w+(?:\s+and\s+\w+)?|supplied\s+\w+|messaged|contacted)\s+(?:\w+\s+){0,2}(?:with|by|from)|"
-    r"against|arrest(?:ed)?|interview(?:ed)?|CAWN\s+(?:on|served\s+on)|charge)\s*(?:Mr\s+)?$",
-    re.I,
-)
+AGENT_BEFORE = rule_rx("people", "agent_before")
 # "Suspects: A; B", "Victim - C": a role heading inside the segment.
-INLINE_ROLE = re.compile(r"^\W*(?P<h>suspects?|offenders?|nominals?|victims?|complainants?|witness(?:es)?)"
-                         r"(?:\s*\(s\)|\s*\(es\))?\s*[:\-\u2013]", re.I)
-AGE_AFTER = re.compile(
-    r"^[\s,]*(?:\(\s*(?P<a>\d{1,2})\s*(?:yrs?|years?)?\s*\)|,?\s*(?:aged?\s+)(?P<b>\d{1,2})\b|"
-    r",\s*(?P<c>\d{1,2})\s*(?:yrs?|years?)?\s*[,.;)]|(?:,\s*|\(\s*)?(?:DOB|D\.O\.B\.?|born|b\.)\s*:?\s*)",
-    re.I,
-)
+INLINE_ROLE = rule_rx("people", "inline_role")
+AGE_AFTER = rule_rx("people", "age_after")
 
 
 @dataclass(slots=True)
@@ -833,27 +731,28 @@ class PeopleFinder:
                 a, b = mm.start - s.start, mm.end - s.start
                 # The clause around the mention: strong cues within a few words count most.
                 if AGENT_BEFORE.search(s.text[max(0, a - 60):a]):
-                    p.role_votes["suspect"] += 2
-                    p.role_votes["victim"] -= 1
+                    _vote(p, "agent_before")
                 ih = INLINE_ROLE.match(s.text)
                 if ih and ih.end() <= a:
                     h = ih.group("h").lower()
-                    p.role_votes["suspect" if h[0] in "son" else "witness" if h[0] == "w" else "victim"] += 2
+                    p.role_votes["suspect" if h[0] in "son" else "witness" if h[0] == "w" else "victim"] += \
+                        _WEIGHTS["inline_role"]["heading"]
                 near = s.text[max(0, a - 32): b + 32]
-                for role, rx in STRONG_CUES.items():
-                    if rx.search(near):
-                        p.role_votes[role] += 1.5
+                for role, cue in STRONG_CUES.items():
+                    if cue.search(near):
+                        _vote(p, f"strong_{role}")
                 if DISCLOSER_AFTER.match(s.text[b:b + 160]):
                     # "Ruby (12) told a teaching assistant that he did stuff to her": the one who
                     # discloses abuse done to them is a victim, even when named as a sister
-                    p.role_votes["victim"] += 2.5
-                elif RELATION_BEFORE.search(s.text[max(0, a - 40):a]) or RELATION_AFTER.match(s.text[b:b + 40]):
-                    p.role_votes["witness"] += 2
-                    p.role_votes["victim"] -= 1.5
+                    _vote(p, "discloser_after")
+                elif RELATION_BEFORE.search(s.text[max(0, a - 40):a]):
+                    _vote(p, "relation_before")
+                elif RELATION_AFTER.match(s.text[b:b + 40]):
+                    _vote(p, "relation_after")
                 window = s.text[max(0, a - 70): b + 70]
-                for role, rx in ROLE_CUES.items():
-                    if rx.search(window):
-                        p.role_votes[role] += 0.3
+                for role, cue in ROLE_CUES.items():
+                    if cue.search(window):
+                        _vote(p, f"role_{role}")
                 age = self._age_at(s.text, b, ref_year)
                 if age is not None and 5 <= age < 18:
                     p.role_votes["victim"] += 0.5
@@ -866,7 +765,7 @@ class PeopleFinder:
                 if PROF_BEFORE.search(s.text[max(0, a - 40):a]) or PROF_AFTER.match(s.text[b:b + 40]):
                     p.professional += 1
                 if mm.seg in heading_role:
-                    p.role_votes[heading_role[mm.seg]] += 2
+                    p.role_votes[heading_role[mm.seg]] += _WEIGHTS["heading_role"]["heading"]
             for r in list(p.role_votes):
                 p.role_votes[r] = max(0.0, p.role_votes[r])
 
@@ -883,6 +782,15 @@ class PeopleFinder:
                 p.role_votes["suspect"] = 0
             keep.append(p)
         self.people = keep
+
+
+# The role votes each cue adds (models/rules/people.json, "weights").
+_WEIGHTS: dict[str, dict[str, float]] = {r.name: r.weights for r in rule_set("people").values() if r.weights}
+
+
+def _vote(p: Person, cue: str) -> None:
+    for role, w in _WEIGHTS[cue].items():
+        p.role_votes[role] += w
 
 
 class _Background:
