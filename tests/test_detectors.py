@@ -276,6 +276,11 @@ MI_CASES = [
      "Plan: (f) Arrest S1 and S2. (g) Interview S3 under caution.\n"
      "Decision: S1 and S2 arrested 21/10 and interviewed.\n",
      {"COSTA": "suspect"}, {"BRADLEY", "SEALE"}),
+    # a no-comment interview is an interview; "int'd" is how notebooks write it
+    ("Suspects: S1 Craig LAVIN, S2 Nathan PRIOR.\n1230 LAVIN int'd (DS KNOWLES/DC OGUN) - no comment.\n"
+     "- PRIOR was never arrested or interviewed.\n", {"PRIOR": "suspect"}, {"LAVIN"}),
+    ("Suspects: S1 Craig LAVIN, S2 Nathan PRIOR.\n- LAVIN arrested 12/11/13 and interviewed 13/11/13, no comment.\n"
+     "- PRIOR: CAWN only.\n", {"PRIOR": "suspect"}, {"LAVIN"}),
     # a record of taped interview (ROTI) on the schedule is the interview
     ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
      "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",
