@@ -281,6 +281,10 @@ MI_CASES = [
      "- PRIOR was never arrested or interviewed.\n", {"PRIOR": "suspect"}, {"LAVIN"}),
     ("Suspects: S1 Craig LAVIN, S2 Nathan PRIOR.\n- LAVIN arrested 12/11/13 and interviewed 13/11/13, no comment.\n"
      "- PRIOR: CAWN only.\n", {"PRIOR": "suspect"}, {"LAVIN"}),
+    # a nickname in brackets after a name is that person's; an unidentified driver is a suspect
+    ('Clinic: Jay\'s friend "Big Ash" and another man, "Dee", collect her from near school.\n'
+     'A4 31/03 Identify / TIE NORBURN, Ashley ("Big Ash") - outstanding at closure.\n'
+     'Driver "Dee" (black BMW) not identified.\n', {"Dee": "suspect"}, set()),
     # a record of taped interview (ROTI) on the schedule is the interview
     ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
      "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",

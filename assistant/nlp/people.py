@@ -150,6 +150,7 @@ TITLE_NAME = rule_rx("people", "title_name")
 MIXED = rule_rx("people", "mixed")
 NICK = rule_rx("people", "nick")
 QUOTED_NICK = rule_rx("people", "quoted_nick")
+BRACKET_QUOTED = rule_rx("people", "bracket_quoted")
 
 # "another girl (Jade - surname not known)", "a male (Benny)": a first name in brackets after a
 # description of a person.
@@ -174,6 +175,7 @@ RELATION_AFTER = rule_rx("people", "relation_after")
 DISCLOSER_AFTER = rule_rx("people", "discloser_after")
 # "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
 AGENT_BEFORE = rule_rx("people", "agent_before")
+AGENT_AFTER = rule_rx("people", "agent_after")
 # "Suspects: A; B", "Victim - C": a role heading inside the segment.
 INLINE_ROLE = rule_rx("people", "inline_role")
 AGE_AFTER = rule_rx("people", "age_after")
@@ -493,7 +495,7 @@ class PeopleFinder:
                 continue
             p = self._person_for(surname=sur, first=first)
             add(p, m.start(), m.end(), "mixed", f"{first} {sur}")
-        for rx in (NICK, QUOTED_NICK, LABEL_QUOTED, BRACKET_NAME):
+        for rx in (NICK, BRACKET_QUOTED, QUOTED_NICK, LABEL_QUOTED, BRACKET_NAME):
             for m in rx.finditer(text):
                 nick = m.group("nick").strip()
                 if nick.lower() in COMMON_CAPITALISED or len(nick) < 2:
@@ -516,6 +518,11 @@ class PeopleFinder:
                 p = owner or self._person_for(nick=nick)
                 if owner is not None:
                     p.nicknames.add(nick)
+                    known = self.by_nick.get(nick.lower())
+                    if known is not None and known is not owner and not known.surname and known in self.people:
+                        # '"Big Ash"' met earlier on its own, now 'NORBURN, Ashley ("Big Ash")': one person
+                        self._merge(owner, known)
+                        self.by_nick[nick.lower()] = owner
                     self.by_nick.setdefault(nick.lower(), p)
                 taken.append((a, b))
                 p.mentions.append(Mention(i, s.start + a, s.start + b, text[a:b], "nick"))
@@ -732,6 +739,8 @@ class PeopleFinder:
                 # The clause around the mention: strong cues within a few words count most.
                 if AGENT_BEFORE.search(s.text[max(0, a - 60):a]):
                     _vote(p, "agent_before")
+                if AGENT_AFTER.match(s.text[b:b + 80]):
+                    _vote(p, "agent_after")
                 ih = INLINE_ROLE.match(s.text)
                 if ih and ih.end() <= a:
                     h = ih.group("h").lower()
