@@ -285,6 +285,17 @@ MI_CASES = [
     ('Clinic: Jay\'s friend "Big Ash" and another man, "Dee", collect her from near school.\n'
      'A4 31/03 Identify / TIE NORBURN, Ashley ("Big Ash") - outstanding at closure.\n'
      'Driver "Dee" (black BMW) not identified.\n', {"Dee": "suspect"}, set()),
+    # a statement resulted after a dash; a ticked checklist line; a victim who declined after a dash;
+    # a statement the investigation raised and left open
+    ("Victim: Kirsty DENBY (14).\n0940 Kirsty disclosed to key worker Donna RILEY at 0300.\n"
+     "1800 MG11 RILEY - obtained by DC 2214 OGUNDIPE.\n", {}, {"RILEY"}),
+    ("Victim: Kirsty DENBY (14).\nKirsty disclosed to key worker Donna RILEY at 0300.\n"
+     "\u2022 [x] First complaint - MG11 Donna RILEY (key worker).\n", {}, {"RILEY"}),
+    ("Children: Ellie-Mae RUSHWORTH (14); Kacey DOWDING (15).\n"
+     "A8 DC BRIGHTWELL 25/03 ABE / account from Kacey - Kacey declined via mum 19/03.\n",
+     {"DOWDING": "victim"}, set()),
+    ("ACT-0016 DC 4127 OPEN: Statement from Ryan COLLINGE (occupier, 14 Copse Lane, host of party).\n",
+     {"COLLINGE": "witness"}, set()),
     # a record of taped interview (ROTI) on the schedule is the interview
     ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
      "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",

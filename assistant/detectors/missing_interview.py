@@ -35,6 +35,10 @@ UNDONE_CLAUSE = rule_rx("missing_interview", "undone_clause")
 _UNDONE_AFTER = rule_rx("missing_interview", "undone_after")
 _CLAUSE_CUT = rule_rx("missing_interview", "clause_cut")
 _ROW_DONE = rule_rx("missing_interview", "row_done")
+# "MG11 RILEY - obtained by DC 2214": the status written right after the interview's clause
+_DONE_AFTER = rule_rx("missing_interview", "done_after")
+# A checklist line: "[x] ...", "[ ] ...", "☑ ...", "☐ ..."
+_CHECKBOX = rule_rx("missing_interview", "checkbox")
 _ROW_OPEN = rule_rx("missing_interview", "row_open")
 
 
@@ -47,22 +51,39 @@ def interview_done(text: str, role: str) -> bool:
 
 
 def interview_done_at(text: str, role: str) -> int | None:
-    """True when ``text`` records that the interview / account for ``role`` took place: the
-    interview term with a sign of completion (a verb of completion, a date, an exhibit number,
-    a "complete" status) and nothing in its clause that makes it a plan, a refusal or an absence."""
+    """Where ``text`` records that the interview / account for ``role`` took place (the first
+    place), or None; see ``interview_done_positions``."""
+    found = interview_done_positions(text, role)
+    return found[0] if found else None
+
+
+def interview_done_positions(text: str, role: str) -> list[int]:
+    """Every place where ``text`` records that the interview / account for ``role`` took place:
+    the interview term with a sign of completion (a verb of completion, a date, an exhibit
+    number, a "complete" status, a ticked box) and nothing in its clause that makes it a plan,
+    a refusal or an absence. A list of evidence names several people's accounts ("V1 VRI
+    (LF/6); W1 MG11; ..."): each place is returned, for the caller to tell whose it is."""
     # a table row or an aligned record line (a wrapped line's indentation is not a column gap)
     is_row = "|" in text or re.search(r"\.{4,}|[ \t]{3,}\S", text) is not None
+    box = _CHECKBOX.match(text)
+    out: list[int] = []
     for m in TERMS[role].finditer(text):
         if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
                 o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])):
             continue  # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs
+        if box is not None:
+            # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
+            if (box.group("mark") or "").strip() or box.group("mark2") in ("\u2611", "\u2612", "\u2713", "\u2714"):
+                out.append(m.start())
+            continue
         if is_row:
             cells = [c for c in re.split(r"\s*\|\s*|\.{4,}|[ \t]{3,}", text) if c.strip()]
             rest = " ".join(cells[1:])
             if _ROW_OPEN.search(rest):
                 continue
             if _ROW_DONE.search(rest):
-                return m.start()
+                out.append(m.start())
+                continue
         a, b = m.start(), m.end()
         cuts = [c.end() for c in _CLAUSE_CUT.finditer(text)]
         lo = max([c for c in cuts if c <= a] + [0])
@@ -70,9 +91,10 @@ def interview_done_at(text: str, role: str) -> int | None:
         clause = text[lo:hi]
         if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause):
             continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
-        if COMPLETION.search(clause) or (role == "suspect" and m.group(0).lower().startswith("interviewed")):
-            return m.start()
-    return None
+        if COMPLETION.search(clause) or _DONE_AFTER.match(text, hi) or (
+                role == "suspect" and m.group(0).lower().startswith("interviewed")):
+            out.append(m.start())
+    return out
 
 
 # Wording that shows the interview/account did NOT happen.
@@ -95,6 +117,10 @@ RELEVANT = rule_rx("missing_interview", "relevant")
 PLAN_ITEM: dict[str, re.Pattern[str]] = {
     r: rule_rx("missing_interview", f"plan_item_{r}") for r in ("suspect", "victim", "witness")
 }
+
+
+# "Statement from", "MG11 from", "TIE" written just before a name.
+_STATEMENT_FROM = re.compile(r"\b(?:statement\s+(?:from|of)|MG11\s+(?:from|of)?|TIE)\s*:?\s*(?:W\d+\s+)?(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
 
 
 # Between two people named together as one subject: "S1 and S2", "S1, S2 & S3", "S1/S2".
@@ -200,8 +226,7 @@ class MissingInterviewDetector(Detector):
         done_at: list[Mention] = []
         not_at: list[tuple[Mention, str]] = []
         for m, t in texts:
-            pos = interview_done_at(t, role)
-            if pos is not None and self._owns(p, m.seg, pos):
+            if any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
                 done_at.append(m)
             nm = not_rx.search(t)
             if nm and self._owns(p, m.seg, nm.start()):
@@ -237,7 +262,12 @@ class MissingInterviewDetector(Detector):
                         for m, t in texts if m.how not in ("pronoun", "generic"))
             # Tied to the events by what they saw, heard or were told; or named as a witness /
             # with their statement said to be missing, and loosely tied.
-            if not (tied or (loose and (not_at or named_witness))):
+            # The investigation itself raised a statement from them and left it open ("OPEN:
+            # Statement from Ryan X (occupier, host of the party)"): the file judged them relevant.
+            raised = any(PLAN_ITEM["witness"].search(t) or _STATEMENT_FROM.search(
+                t[max(0, m.start - segs[m.seg].start - 30):m.start - segs[m.seg].start])
+                for m, t in texts if m.how not in ("pronoun", "generic"))
+            if not (tied or (loose and (not_at or named_witness)) or (raised and not_at)):
                 return None
             conf = 0.5 + (0.2 if not_at else 0.0)
         elif role == "suspect":
