@@ -220,6 +220,19 @@ def test_segments_join_wrapped_lines_on_a_page_typed_in_capitals() -> None:
     assert any(s.startswith("IP2'S\nACCOUNT WAS NEVER OBTAINED") for s in segs), segs
 
 
+def test_unfollowed_status_codes_of_an_action_log() -> None:
+    # Athena/Niche-style status words before the action: ALLOCATED, OPEN, SUBMITTED are not results
+    ctx = make_ctx({"log.txt": (
+        "2022-02-13 ACT-0006 DC 4127 COMPLETE: bus interchange CCTV viewed - NEV.\n"
+        "2022-02-18 ACT-0012 DC 5568 ALLOCATED: Shell garage Halden Rd CCTV (V1 and S1 in shop).\n"
+        "2022-02-21 ACT-0014 DC 4127 OPEN: Voluntary interview S2 BANNERMAN - to be arranged via solicitor.\n"
+        "S3 \"TIZ\" remains unidentified.\n")})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    quotes = " || ".join(c.quote for s in out for c in s.citations)
+    assert "BANNERMAN" in quotes and "TIZ" in quotes, quotes
+    assert len([s for s in out if s.kind == "suspect"]) == 2, [s.title for s in out]
+
+
 def test_unfollowed_named_witness_is_left_to_missing_interview() -> None:
     ctx = make_ctx({"summary.txt": "W2 Shannon PELL, a friend, was present at the flat. "
                                    "No statement was taken from her.\n"})

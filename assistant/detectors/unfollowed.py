@@ -38,7 +38,7 @@ KINDS_ORDER = (
 AVAILABLE = re.compile(
     r"\b(?:gave\s+(?:her|him|them)|bought\s+(?:her|him|them)|sent\s+(?:her|him|them)|(?:her|his|their)\s+account|has\s+(?:a|an)\s+\w+|there\s+(?:is|are|was|were)\s+"
     r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?\s+the|covering|named|mentioned|described|"
-    r"said|says|stated|states|told|disclosed|reported|also|too|as\s+well|another|other|second|"
+    r"said|says|stated|states|told|disclosed|reported|showed|shown|also|too|as\s+well|another|other|second|"
     r"used\s+to\s+(?:contact|message|call)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
     r"(?:on|via|through))\b",
     re.I,
@@ -239,6 +239,12 @@ def _named_witness_segments(ctx: CaseContext) -> set[int]:
     return out
 
 
+def _object_term(t: str) -> bool:
+    """An exhibit, a phone number or a registration: distinctive however often it is named (a
+    person's code such as "V1" or a town's name is not)."""
+    return "/" in t or sum(ch.isdigit() for ch in t) >= 4 or VRM.fullmatch(t) is not None
+
+
 def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
     """Group the open mentions of one kind into lines of inquiry about one object each.
 
@@ -262,7 +268,7 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
         return x
 
     keep = [{t for t in terms[k]
-             if not ((df.get(t, 0) > RARE_TERM and not any(ch.isdigit() for ch in t)) or t.lower() in _STOP)}
+             if not ((df.get(t, 0) > RARE_TERM and not _object_term(t)) or t.lower() in _STOP)}
             for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
@@ -354,7 +360,17 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
     if own and not (own & _object_ids(ctx, lead)):
         return True
     fa, fb = _facets(ctx, line), _facets(ctx, lead)
-    return bool(fa and fb) and not (fa & fb)
+    if fa and fb and not (fa & fb):
+        return True
+    # an explicit action about other people: "OPEN: Voluntary interview S2 BANNERMAN" is not
+    # the lead "S3 'TIZ' not identified"
+    if line[0].status.status in _EXPLICIT:
+        pa = {x.group(0) for m in line for x in _PERSON_CODE.finditer(ctx.segments[m.seg].text)}
+        if any(re.match(r"(?:IP|V|C|CYP|Child)\s?\d", c) for c in pa):
+            return False  # about a child: a victim's or a witness's account, not another line
+        pb = {x.group(0) for m in lead for x in _PERSON_CODE.finditer(ctx.segments[m.seg].text)}
+        return bool(pa and pb) and not (pa & pb)
+    return False
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
@@ -528,6 +544,8 @@ class UnfollowedInquiryDetector(Detector):
         by_term: dict[str, list[int]] = {}
         for j, d in enumerate(dones):
             for t in d.distinct:
+                if self._term_df.get(t, 0) > RARE_TERM and not _object_term(t):
+                    continue  # "Wrenham" (the town) does not make two cameras one
                 by_term.setdefault(t, []).append(j)
         done_segs = {d.seg for d in dones}
         dv = [j for j, d in enumerate(dones) if d.seg in vec]
@@ -586,6 +604,10 @@ class UnfollowedInquiryDetector(Detector):
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         self._seg_text = [s.text for s in ctx.segments]
         ms = self._mentions(ctx)
+        self._term_df: dict[str, int] = {}
+        for i in {m.seg for m in ms}:
+            for t in _distinct_terms(self._seg_text[i]):
+                self._term_df[t] = self._term_df.get(t, 0) + 1
         if not ms:
             return []
         vec = self._vectors(ctx, ms)
