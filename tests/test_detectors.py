@@ -22,6 +22,10 @@ VB_FLAGGED = [
     ("The boy has a reputation for exaggerating and telling tall stories.", "reputation for exaggerating"),
     ("Both girls are involved in a relationship with S1.", "relationship with"),
     ("It is her lifestyle choice to stay out with these adults.", "lifestyle choice"),
+    ("She doesn't want police involvement and is choosing to carry on seeing these men.", "choosing to carry on"),
+    # a nickname in quotation marks is not a discussion of wording
+    ('Driver white male 30s, called "SHIV" or "SHIVVY" Child B is streetwise and happy to go with them.',
+     "streetwise"),
 ]
 def test_victim_blaming_two_acts_of_one_family_are_two_findings() -> None:
     ctx = make_ctx({"log.txt": "014 ST: CMP. VIC2 went to the flat willingly and organised the lifts herself.\n"})
