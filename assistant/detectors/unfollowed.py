@@ -200,6 +200,8 @@ def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
+_ACCOUNT = re.compile(r"\b(?:says|said|told|tells|states|stated|disclosed|discloses|describes|described|mentioned|"
+                      r"explained|claims|claimed|alleges|alleged|reports|reported\s+that)\b", re.I)
 # A bare mention the action-status classifier reads as a recorded result at this probability
 # or above is not suggested.
 RESULT_PROB = 0.85
@@ -272,6 +274,19 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
+    # The explicit entries of each group: two separate entries of one log are never joined,
+    # not even through a third mention that shares a word with each.
+    entries: dict[int, list[int]] = {k: [k] if opens[k].status.status in _EXPLICIT else [] for k in range(len(opens))}
+
+    def union(k: int, j: int, check: bool) -> None:
+        ra, rb = find(k), find(j)
+        if ra == rb:
+            return
+        if check and any(_separate_actions(ctx, opens[x], opens[y]) for x in entries[ra] for y in entries[rb]):
+            return
+        parent[ra] = rb
+        entries[rb] = entries[rb] + entries.pop(ra)
+
     for k, m in enumerate(opens):
         for j in range(k):
             o = opens[j]
@@ -281,10 +296,9 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             near = abs(m.seg - o.seg) <= 1 and (a.document, a.page) == (b.document, b.page) and not (
                 m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
             if near:
-                parent[find(k)] = find(j)
-            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and not _separate_actions(ctx, o, m) \
-                    and _facets_agree(ctx, o, m):
-                parent[find(k)] = find(j)
+                union(k, j, check=False)
+            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and _facets_agree(ctx, o, m):
+                union(k, j, check=True)
     groups: dict[int, list[_Mention]] = {}
     for k, m in enumerate(opens):
         groups.setdefault(find(k), []).append(m)
@@ -682,7 +696,9 @@ class UnfollowedInquiryDetector(Detector):
         if got is None:
             return lines
         probs, version = got
-        drop = {k for k, p in zip(bare, probs, strict=True) if p >= RESULT_PROB}
+        # An account of evidence ("she says he pays her phone contract") states a fact, not an
+        # action with its result: the classifier, trained on action records, does not judge it.
+        drop = {k for k, p, t in zip(bare, probs, texts, strict=True) if p >= RESULT_PROB and not _ACCOUNT.search(t)}
         for k, p in zip(bare, probs, strict=True):
             lines[k][2]["action_status"] = {"p_result": round(p, 3), "model": version}
         return [t for k, t in enumerate(lines) if k not in drop]
