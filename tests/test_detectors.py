@@ -313,6 +313,13 @@ MI_CASES = [
      {"DOWDING": "victim"}, set()),
     ("ACT-0016 DC 4127 OPEN: Statement from Ryan COLLINGE (occupier, 14 Copse Lane, host of party).\n",
      {"COLLINGE": "witness"}, set()),
+    # an action plan's dated rows raise interviews and statements; they do not record them
+    ("Suspects: S1 Lee KIRBY, S2 Gary HEPPLE.\nS1 interviewed 02/02/17, no comment.\n"
+     "3 OIC 03/03/17 Trace, arrest and interview S2 HEPPLE under caution.\n",
+     {"HEPPLE": "suspect"}, {"KIRBY"}),
+    ("IP1 says her friend Jade TOLLEY (13) was present at the caravan.\n"
+     "8 OIC 17/03/17 MG11 from Jade TOLLEY (present at the caravan, first occasion).\n"
+     "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": "witness"}, set()),
     # a record of taped interview (ROTI) on the schedule is the interview
     ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
      "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",

@@ -35,6 +35,9 @@ UNDONE_CLAUSE = rule_rx("missing_interview", "undone_clause")
 _UNDONE_AFTER = rule_rx("missing_interview", "undone_after")
 _CLAUSE_CUT = rule_rx("missing_interview", "clause_cut")
 _ROW_DONE = rule_rx("missing_interview", "row_done")
+# A date or an exhibit number alone, and the interview written as a request or an order.
+_DATE_OR_CODE = re.compile(r"[\d/.]+|[A-Z]{2,4}/\d{1,3}")
+_REQUESTED_FORM = rule_rx("missing_interview", "requested_form")
 # "MG11 RILEY - obtained by DC 2214": the status written right after the interview's clause
 _DONE_AFTER = rule_rx("missing_interview", "done_after")
 # A checklist line: "[x] ...", "[ ] ...", "☑ ...", "☐ ..."
@@ -91,7 +94,12 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         clause = text[lo:hi]
         if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause):
             continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
-        if COMPLETION.search(clause) or _DONE_AFTER.match(text, hi) or (
+        comp = list(COMPLETION.finditer(clause))
+        if comp and all(_DATE_OR_CODE.fullmatch(c.group(0)) for c in comp) and _REQUESTED_FORM.match(text, a):
+            # "3 OIC 03/03/17 Trace, arrest and interview S2 HEPWORTH", "8 OIC 17/03/17 MG11 from Jade
+            # X": an action raised on a date, not an interview held on it
+            continue
+        if comp or _DONE_AFTER.match(text, hi) or (
                 role == "suspect" and m.group(0).lower().startswith("interviewed")):
             out.append(m.start())
     return out
