@@ -1,4 +1,4 @@
-"""The one orchestrator: ingest -> segment -> detect -> merge/rank -> screen -> write."""
+"""The one orchestrator: ingest -> segment -> people -> detect -> merge/rank -> screen -> write."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from assistant.detectors import default_detectors
 from assistant.detectors.base import Detector
 from assistant.errors import CaseNotFound
 from assistant.nlp.context import CaseContext
+from assistant.nlp.people import find_people
 from assistant.nlp.segment import segment_documents
 from assistant.types import CaseReview, Document, FileError, Screening
 
-# (stage, done, total): "ingest", "detect", "index"...
+# (stage, done, total): "ingest", "people", "detect", "index"...
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -37,6 +38,12 @@ def review_documents(
     t0 = time.perf_counter()
     segments = segment_documents(documents)
     ctx = CaseContext(case=case, documents=documents, segments=segments)
+    # People: a stage of its own, before any detector, so every detector reads one ctx.people.
+    if progress:
+        progress("people", 0, 1)
+    ctx.people = find_people(ctx)
+    if progress:
+        progress("people", 1, 1)
     dets = list(detectors) if detectors is not None else default_detectors()
     suggestions = []
     for i, det in enumerate(dets):

@@ -85,12 +85,12 @@ def test_person_list_codes_give_roles() -> None:
 
 def test_merged_people_add_role_votes() -> None:
     finder = PeopleFinder(make_ctx({"a.txt": "Nothing here.\n"}))
-    a = finder._person_for(surname="DARNELL", first="Kyle")
-    b = finder._person_for(nick="Dazza")
+    a = finder.person_for(surname="DARNELL", first="Kyle")
+    b = finder.person_for(nick="Dazza")
     a.role_votes["suspect"] += 2
     b.role_votes["suspect"] += 3
     b.role_votes["witness"] += 1
-    finder._merge(a, b)
+    finder.merge(a, b)
     assert a.role_votes["suspect"] == 5 and a.role_votes["witness"] == 1
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.types import Document, Segment
+
+if TYPE_CHECKING:  # people/finder.py imports this module; at run time the field is only data
+    from assistant.nlp.people.model import Person
 
 
 @dataclass
@@ -13,7 +16,10 @@ class CaseContext:
     case: str
     documents: list[Document]
     segments: list[Segment]
-    # Shared analyses computed once per case and reused by every detector (people, dates...).
+    # The people of the case (the pipeline's people stage; ``find_people(ctx)`` fills it when
+    # absent): None until found.
+    people: list[Person] | None = None
+    # Other shared analyses computed once per case and reused by detectors (word counts...).
     cache: dict[str, Any] = field(default_factory=dict)
 
     def page_text(self, document: str, page: int) -> str:

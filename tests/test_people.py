@@ -1,0 +1,346 @@
+"""The people stage pass by pass, as tables of (text, expected): each name pattern of
+``nlp/people/names.py``, role codes and labels (``codes.py``), role votes (``roles.py``),
+merging and officers (``merge.py``, ``finder.py``), and the stage in the pipeline (``ctx.people``).
+Also the screening, the segmenter and the status wording, tested directly."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+
+from assistant.detectors.base import Detector
+from assistant.nlp.context import CaseContext
+from assistant.nlp.people import Person, find_people, learn_role_codes
+from assistant.nlp.people.codes import role_label_rx, role_labels
+from assistant.nlp.people.finder import PeopleFinder
+from assistant.nlp.people.names import (
+    NamePattern,
+    NameScope,
+    NickPattern,
+    all_caps_names,
+    bracket_names,
+    bracket_quoted_names,
+    full_caps_names,
+    known_as_names,
+    label_quoted_names,
+    maybe_mixed_name,
+    mixed_names,
+    ner_names,
+    quoted_names,
+    surname_first_names,
+    title_names,
+)
+from assistant.nlp.people.roles import age_at
+from assistant.nlp.segment import segment_text
+from assistant.nlp.status import classify
+from assistant.pipeline import review_documents
+from assistant.screening import screen_case
+from assistant.types import Suggestion
+from tests.detector_helpers import make_ctx
+
+# -- name patterns: text -> [(as printed, first, surname, display)] ------------------------------
+
+FULL_CAPS = [
+    ("Bradley STOTT was arrested.", [("Bradley STOTT", "Bradley", "STOTT", "Bradley STOTT")]),
+    ("Mary-Jane O'NEILL attended.", [("Mary-Jane O'NEILL", "Mary-Jane", "O'NEILL", "Mary-Jane O'NEILL")]),
+    ("Adeel Khan RASOOL (S2)", [("Adeel Khan RASOOL", "Adeel", "RASOOL", "Adeel RASOOL")]),
+    ("SMITH John JONES", [("John JONES", "John", "JONES", "John JONES")]),
+    ("Zoltar QUINCEY was seen.", []),  # a first name nobody knows, with nothing beside it
+    ("suspect Zoltar QUINCEY was seen.", [("Zoltar QUINCEY", "Zoltar", "QUINCEY", "Zoltar QUINCEY")]),
+    ("Zoltar QUINCEY (17) was seen.", [("Zoltar QUINCEY", "Zoltar", "QUINCEY", "Zoltar QUINCEY")]),
+]
+ALL_CAPS = [
+    ("KYLE DARNELL ARRESTED", [("KYLE DARNELL", "Kyle", "DARNELL", "Kyle DARNELL")]),
+    ("S1 ZOLTAR QUINCEY", [("ZOLTAR QUINCEY", "Zoltar", "QUINCEY", "Zoltar QUINCEY")]),  # the label anchors it
+    ("IP1 ALLEGES RAPE BY S2", []),
+    ("REQ ADDITIONAL UNIT.", []),
+]
+SURNAME_FIRST = [
+    ("STOTT, Bradley (S2)", [("STOTT, Bradley", "Bradley", "STOTT", "Bradley STOTT")]),
+    ("STOTT Bradley", [("STOTT Bradley", "Bradley", "STOTT", "Bradley STOTT")]),
+    ("IP1 ASHWORTH, Chloe F", [("ASHWORTH, Chloe", "Chloe", "ASHWORTH", "Chloe ASHWORTH")]),
+    ("SMITH John JONES", []),  # John JONES is the name
+]
+TITLE = [
+    ("Mrs Oyelowo called.", [("Mrs Oyelowo", None, "Oyelowo", "Mrs Oyelowo")]),
+    ("Mr KWARTENG arrived.", [("Mr KWARTENG", None, "KWARTENG", "Mr KWARTENG")]),
+    ("Mr Dean Stott attended.", [("Mr Dean Stott", "Dean", "Stott", "Mr Dean Stott")]),
+]
+MIXED = [
+    ("I spoke to Bradley Stott today.", [("Bradley Stott", "Bradley", "Stott", "Bradley Stott")]),
+    ("Location Description", []),
+    ("Caddington Vale CID", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [(full_caps_names, t, e) for t, e in FULL_CAPS]
+    + [(all_caps_names, t, e) for t, e in ALL_CAPS]
+    + [(surname_first_names, t, e) for t, e in SURNAME_FIRST]
+    + [(title_names, t, e) for t, e in TITLE]
+    + [(mixed_names, t, e) for t, e in MIXED],
+)
+def test_name_pattern(pattern: NamePattern, text: str, expected: list[tuple[str, str | None, str, str]]) -> None:
+    hits = pattern(text, NameScope(), ())
+    assert [(text[h.start:h.end], h.first, h.surname, h.display) for h in hits] == expected
+
+
+def test_name_patterns_skip_taken_spans_and_officers() -> None:
+    text = "Adeel Khan RASOOL (S2)"
+    assert [text[h.start:h.end] for h in mixed_names(text)] == ["Adeel Khan"]
+    assert mixed_names(text, NameScope(), [(0, 17)]) == []  # FULL_CAPS took it first
+    # An officer's surname is a name only with a role label or an age beside it
+    officers = NameScope(officer_surnames={"HARGREAVE"})
+    assert full_caps_names("Later Tom HARGREAVE rang.", officers) == []
+    assert [h.surname for h in full_caps_names("S3 Tom HARGREAVE (41)", officers)] == ["HARGREAVE"]
+
+
+NICKS = [
+    (known_as_names, 'a male known as "Jinx" was there', ["Jinx"]),
+    (known_as_names, '34 yrs AKA "STRETCH"', ["STRETCH"]),
+    (known_as_names, "anyone called FLASH.", ["FLASH"]),
+    (bracket_quoted_names, 'NORBURN, Ashley ("Big Ash") - outstanding', ["Big Ash"]),
+    (quoted_names, 'adult male "Darryl" on', ["Darryl"]),
+    (label_quoted_names, 'S3 "ROBBO" approx 30', ["ROBBO"]),
+    (bracket_names, "taken with another girl (Jade - surname not known) to a flat", ["Jade"]),
+    (bracket_names, "a friend (Jade, 14) to a flat", ["Jade"]),
+    (bracket_names, "a male (Benny) was there", ["Benny"]),
+    (bracket_names, "Bradley STOTT (S2) was there", []),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), NICKS)
+def test_nickname_pattern(pattern: NickPattern, text: str, expected: list[str]) -> None:
+    hits = pattern(text, ())
+    assert [h.nick for h in hits] == expected
+    assert all(text[h.start:h.end].strip() == h.nick and h.at <= h.start for h in hits)
+
+
+def test_ner_names_keep_full_names_outside_officers() -> None:
+    text = "I met Tracey Oyelowo at DC 4471 John SMITH desk."
+    ents = [(6, 20, "PERSON"), (27, 42, "PERSON"), (0, 1, "GPE"), (24, 26, "PERSON")]
+    hits = ner_names(text, ents, officers=[(24, 42)])
+    assert [(h.first, h.surname, h.how) for h in hits] == [("Tracey", "Oyelowo", "ner")]
+    assert maybe_mixed_name("she met with Tracey Oyelowo")
+    assert not maybe_mixed_name("The Police Station")
+
+
+# -- role codes and labels ------------------------------------------------------------------------
+
+LEGENDS = [
+    ("YP | Victim\n", {"victim": {"YP"}}),
+    ("OFF = Offender\n", {"suspect": {"OFF"}}),
+    ("PRS | Person reporting, not suspected\n", {"witness": {"PRS"}}),
+    ("VIC | Victim\n", {}),  # a base code already means victim
+    ("SUB1 Kyle DARNELL (suspect)\nSUB2 Ian MORTLAKE (suspect)\n", {"suspect": {"SUB"}}),
+    ("SUB1 Kyle DARNELL (suspect)\n", {}),  # one line of prose is not enough
+    ("Legend: C1/C2 complainants, SUB1-3 suspects\n", {"suspect": {"SUB"}}),
+    ("SUB1 and does not see herself as a suspect\n", {}),
+    ("DC 4471 SMITH | suspect interviewed\n", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "codes"), LEGENDS)
+def test_role_codes_from_a_legend(text: str, codes: dict[str, set[str]]) -> None:
+    assert learn_role_codes([text]) == codes
+
+
+def test_role_labels_are_normalised() -> None:
+    text = "IP1 and S 2 told W3; Suspect 2 and Victim A; c1 is not a label; C1 is"
+    assert [(h.text, h.label, h.role) for h in role_labels(text)] == [
+        ("IP1", "IP1", "victim"), ("S 2", "S2", "suspect"), ("W3", "W3", "witness"),
+        ("Suspect 2", "S2", "suspect"), ("Victim A", "IPA", "victim"), ("C1", "IP1", "victim")]
+    own = role_label_rx({"suspect": {"SUB"}, "witness": {"NOM"}})
+    assert [(h.label, h.role) for h in role_labels("SUB2 and NOM1", own, frozenset({"SUB", "NOM"}))] == [
+        ("SUB2", "suspect"), ("NOM1", "witness")]
+
+
+# -- role votes -------------------------------------------------------------------------------------
+
+ROLES = [
+    ("Chloe HARTLEY, aged 14, was reported missing.\n", "HARTLEY", "victim"),  # a child
+    ("Kyle DARNELL was arrested and interviewed on 12/03/2019.\n", "DARNELL", "suspect"),
+    ("A statement was taken from her mum, Tracey OYELOWO.\n", "OYELOWO", "witness"),
+    ("S2: Bradley STOTT was seen at the flat.\n", "STOTT", "suspect"),  # the label
+    ("Ruby (12) told a teaching assistant that he did stuff to her. Ruby CALDER is the sister of IP1.\n",
+     "CALDER", "victim"),  # she disclosed abuse of herself
+    ("Social worker Jane PEMBERTON attended the strategy meeting.\n", "PEMBERTON", None),  # a professional
+]
+
+
+@pytest.mark.parametrize(("text", "surname", "role"), ROLES)
+def test_role_votes(text: str, surname: str, role: str | None) -> None:
+    p = _one(make_ctx({"a.txt": text}), surname)
+    assert p.role == role, dict(p.role_votes)
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Chloe HARTLEY, aged 14, was", 14), ("Chloe HARTLEY (14) went", 14), ("Chloe HARTLEY went", None)])
+def test_age_after_a_name(text: str, age: int | None) -> None:
+    assert age_at(text, len("Chloe HARTLEY"), 2019) == age
+
+
+# -- merging, aliases, officers -----------------------------------------------------------------------
+
+def test_a_first_name_alone_joins_the_only_person_with_it() -> None:
+    p = _one(make_ctx({"a.txt": "Chloe HARTLEY (14) went to the flat.\nLater Chloe said she was scared.\n"}),
+             "HARTLEY")
+    assert [(m.text, m.how) for m in p.mentions] == [("Chloe HARTLEY", "full"), ("Chloe", "first")]
+
+
+def test_a_nickname_met_earlier_joins_its_owner() -> None:
+    ctx = make_ctx({"a.txt": 'A male known as "Jinx" supplied drugs.\nNORBURN, Ashley ("Jinx") was named.\n'})
+    people = find_people(ctx)
+    norburn = _one(ctx, "NORBURN")
+    assert norburn.nicknames == {"Jinx"} and [m.how for m in norburn.mentions].count("nick") == 2
+    assert not [p for p in people if p is not norburn and "Jinx" in p.nicknames]
+
+
+def test_a_nickname_that_is_a_surname_is_that_person() -> None:
+    ctx = make_ctx({"a.txt": "a male called KEYWORTH drove.\nLiam KEYWORTH was arrested.\n"})
+    assert [p.display for p in find_people(ctx)] == ["Liam KEYWORTH"]
+
+
+@pytest.mark.parametrize(("text", "label", "surname"), [
+    ("Person B - Stuart MILWARD was seen.\nPerson B was arrested.\n", "Person B", "MILWARD"),
+    ("Gary PENHALIGON (Person A) drove the car.\n", "Person A", "PENHALIGON"),
+])
+def test_a_letter_label_binds_to_the_name_beside_it(text: str, label: str, surname: str) -> None:
+    assert label in _one(make_ctx({"a.txt": text}), surname).labels
+
+
+def test_a_label_with_a_quoted_name_is_one_person() -> None:
+    (p,) = find_people(make_ctx({"a.txt": 'S3 "ROBBO" approx 30, white.\n'}))
+    assert p.nicknames == {"ROBBO"} and p.labels == {"S3"} and p.role == "suspect"
+
+
+@pytest.mark.parametrize("text", [
+    "DC 4471 HARGREAVE took the statement.\nDC 4471 HARGREAVE arrested Kyle DARNELL.\n",
+    "Statement taken by PC 2290 MALIK from the mother. MALIK then left.\n",
+])
+def test_officers_are_never_people(text: str) -> None:
+    ctx = make_ctx({"a.txt": text})
+    assert not any(p.surname in ("HARGREAVE", "MALIK") for p in find_people(ctx))
+
+
+# -- the stage -------------------------------------------------------------------------------------------
+
+def test_find_people_fills_ctx_people_once() -> None:
+    ctx = make_ctx({"a.txt": "Bradley STOTT was arrested.\n"})
+    assert ctx.people is None
+    people = find_people(ctx)
+    assert ctx.people is people and find_people(ctx) is people
+    assert "people" not in ctx.cache
+
+
+class _Peek(Detector):
+    name: ClassVar[str] = "peek"
+    version: ClassVar[str] = "1"
+
+    def __init__(self) -> None:
+        self.seen: list[Person] | None = None
+
+    def detect(self, ctx: CaseContext) -> list[Suggestion]:
+        self.seen = ctx.people
+        return []
+
+
+def test_pipeline_runs_people_before_any_detector() -> None:
+    docs = make_ctx({"a.txt": "S1 Kyle DARNELL and S2 Ian MORTLAKE were arrested.\n"}).documents
+    stages: list[tuple[str, int, int]] = []
+    peek = _Peek()
+    review_documents("c", docs, detectors=[peek], progress=lambda *a: stages.append(a))
+    assert stages[:2] == [("people", 0, 1), ("people", 1, 1)] and stages[2][0] == "detect"
+    assert peek.seen is not None and {p.surname for p in peek.seen} == {"DARNELL", "MORTLAKE"}
+
+
+def test_finder_passes_run_alone() -> None:
+    finder = PeopleFinder(make_ctx({"a.txt": "S2: Bradley STOTT.\n"}))
+    assert finder.run() == finder.people and finder.by_label["S2"].surname == "STOTT"
+
+
+# -- screening ------------------------------------------------------------------------------------------------
+
+_SUSPECTS = "Suspects: Kyle DARNELL (S1) and Ian MORTLAKE (S2), both arrested.\n"
+_NFA_2016 = "Case filed NFA on 14/06/2016, outcome 16.\n"
+SCREENING = [
+    ("in scope, no rape", _SUSPECTS + "Sexual assault by touching of IP1 Amy LEEMING, aged 12, recorded.\n"
+     + _NFA_2016, True, 2, "contact sexual offence recorded"),
+    ("one suspect", "Suspect: Kyle DARNELL (S1), arrested.\nRape of IP1 Amy LEEMING, aged 12, recorded.\n"
+     + _NFA_2016, False, 3, "fewer than two suspects found (1)"),
+    ("NFA before 2010", _SUSPECTS + "Offence recorded as s.5 SOA 2003 against IP1 Amy LEEMING, aged 12.\n"
+     "Case filed NFA on 14/06/2008, outcome 16.\n", False, 3, "outside 2010-01-01 to 2025-03-31"),
+    ("no NFA", _SUSPECTS + "Offence recorded as s.5 SOA 2003 against IP1 Amy LEEMING, aged 12.\n"
+     "Charged on 14/06/2016.\n", False, 3, "no dated NFA decision found"),
+    ("non-contact only", _SUSPECTS + "Offence: sending indecent images to IP1 Amy LEEMING, aged 12 "
+     "(s.15A SOA 2003 sexual communication with a child).\n" + _NFA_2016, False, 3,
+     "no contact sexual offence found"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "in_scope", "priority", "reason"), SCREENING)
+def test_screen_case(case: str, text: str, in_scope: bool, priority: int, reason: str) -> None:
+    sc = screen_case(make_ctx({"s.txt": text}))
+    assert (sc.in_scope, sc.priority) == (in_scope, priority), sc
+    assert any(reason in r for r in sc.reasons), sc.reasons
+
+
+def test_screen_case_reads_ctx_people() -> None:
+    ctx = make_ctx({"s.txt": SCREENING[0][1]})
+    ctx.people = []  # the people stage found nobody
+    sc = screen_case(ctx)
+    assert sc.suspects == 0 and not sc.in_scope
+
+
+# -- segmenter --------------------------------------------------------------------------------------------------
+
+SEGMENTS = [
+    ("A07 | Seize CCTV at Bellway taxi office | PC 2210 OKAFOR | Open\nA08 | Trace W2 | DC 1 SMITH | Closed\n",
+     ["A07 | Seize CCTV at Bellway taxi office | PC 2210 OKAFOR | Open", "A08 | Trace W2 | DC 1 SMITH | Closed"]),
+    ("The officer spoke to the mother at the address and she said that\nher daughter had not come home on the "
+     "night of the\nparty. She was worried.\n",
+     ["The officer spoke to the mother at the address and she said that\nher daughter had not come home on the "
+      "night of the\nparty.", "She was worried."]),
+    ("DC 4471 SMITH saw Mr. Jones at approx. 10pm. No. 3 was empty. He left.\n",
+     ["DC 4471 SMITH saw Mr. Jones at approx. 10pm.", "No. 3 was empty.", "He left."]),
+    ("14/03/2019 10:00 IP1 seen at school\n14/03/2019 11:00 S1 arrested\n",
+     ["14/03/2019 10:00 IP1 seen at school", "14/03/2019 11:00 S1 arrested"]),
+    ("Summary\n\nThe case was filed.\n", ["Summary", "The case was filed."]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEGMENTS)
+def test_segment_text(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in segment_text(text)] == expected
+
+
+# -- status wording ---------------------------------------------------------------------------------------------
+
+STATUS = [
+    ("Phone download requested from DFU.", "pending", "requested"),
+    ("Awaiting download of the phone.", "pending", "Awaiting"),
+    ("Phone to be downloaded.", "pending", "to be downloaded"),
+    ("Action A07 raised: seize CCTV.", "pending", "raised"),
+    ("Phone downloaded; report exhibited as KB/4.", "done", "exhibited as"),
+    ("PNC and PND checks on the VRM: no trace", "done", "no trace"),
+    ("CCTV viewed, shows nothing of note.", "done", "nothing of note"),
+    ("House to house not completed.", "not_done", "not completed"),
+    ("Status: OPEN at closure.", "not_done", "OPEN at closure"),
+    ("Not proportionate to pursue the download.", "not_done", "Not proportionate"),
+    ("Completed 12/03/2019.", "done_weak", "Completed 12/03"),
+    ("The weather was cold.", "mention", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "cue"), STATUS)
+def test_status_classify(text: str, status: str, cue: str) -> None:
+    st = classify(text)
+    assert (st.status, st.cue) == (status, cue)
+    assert st.start == -1 or text[st.start:st.end] == st.cue
+
+
+def _one(ctx: CaseContext, surname: str) -> Person:
+    (p,) = [p for p in find_people(ctx) if p.surname == surname]
+    return p
