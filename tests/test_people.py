@@ -139,6 +139,9 @@ LEGENDS = [
     ("Legend: C1/C2 complainants, SUB1-3 suspects\n", {"suspect": {"SUB"}}),
     ("SUB1 and does not see herself as a suspect\n", {}),
     ("DC 4471 SMITH | suspect interviewed\n", {}),
+    # "V1 (15), suspect S1": the role word belongs to the code after it; a base code keeps its meaning
+    ("Allegation of rape (s.1 SOA 2003): V1 (15), suspect S1.\nSexual assault (s.3 SOA 2003): V2 (14), suspect S2.\n",
+     {}),
 ]
 
 

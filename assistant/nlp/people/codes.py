@@ -80,15 +80,25 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     base = {code: role for role, codes in _BASE_CODES.items() for code in codes}
     for prefix, cnt in votes.items():
+        from_legend = cnt.pop(_LEGEND, 0)
+        if not cnt:
+            continue
         (role, n), *rest = cnt.most_common()
+        if prefix in base and not from_legend:
+            continue  # "V", "S", "W" keep their meaning unless the file's legend redefines them
         if n >= 2 and (not rest or n >= 3 * rest[0][1]) and base.get(prefix) != role:
             out[role].add(prefix)
     return dict(out)
 
 
+# A mark in the votes that a legend (not only prose) gave the code its role.
+_LEGEND = "_legend"
+
+
 def _vote_legend_line(legend: re.Match[str], votes: _Votes) -> None:
     """"NOM | Nominal linked to the occurrence, not suspected": a code defined alone."""
     desc = legend.group("d")
+    votes[legend.group("p")][_LEGEND] += 1
     m = _CODE_ROLE_WORD.search(desc)
     if _NOT_SUSPECTED.search(desc):
         votes[legend.group("p")]["witness"] += 2
@@ -115,11 +125,15 @@ def _vote_code_runs(line: str, codes: list[re.Match[str]], votes: _Votes) -> Non
         if not (legend_words or definition and run[0].start() <= 3):
             head = " ".join(head.split()[:4])  # prose: "AP1 and does not see herself as a victim"
         m = _CODE_ROLE_WORD.search(head)
+        if m is not None and re.match(r"\s*[:\-]?\s*[A-Z]{1,5}\s?-?\d{1,2}\b", head[m.end():]):
+            m = None  # "V1 (15), suspect S1": the role word names the code after it, not this one
         roles = {g for g in ("s", "v", "w") if m is not None and m.group(g)}
         if len(roles) == 1:
             role = _GROUP_ROLE[roles.pop()]
             for r in run:
                 votes[r.group("p")][role] += 2 if legend_words or definition and run[0].start() <= 3 else 1
+                if legend_words:
+                    votes[r.group("p")][_LEGEND] += 1
         run = []
 
 
