@@ -219,6 +219,13 @@ def test_a_label_with_a_quoted_name_is_one_person() -> None:
     assert p.nicknames == {"ROBBO"} and p.labels == {"S3"} and p.role == "suspect"
 
 
+def test_a_label_with_a_quoted_name_is_not_the_nickname_of_the_name_before_it() -> None:
+    ctx = make_ctx({"a.txt": 'V2 OKONJO Nadia (14) S1 RIDDIFORD Jason (24) S2 BANNERMAN Kyle (20) S3 "TIZ" (NK)\n'})
+    bannerman = _one(ctx, "BANNERMAN")
+    assert "TIZ" not in bannerman.nicknames and bannerman.labels == {"S2"}
+    assert any(p.labels == {"S3"} and "TIZ" in p.nicknames for p in find_people(ctx))
+
+
 @pytest.mark.parametrize("text", [
     "DC 4471 HARGREAVE took the statement.\nDC 4471 HARGREAVE arrested Kyle DARNELL.\n",
     "Statement taken by PC 2290 MALIK from the mother. MALIK then left.\n",

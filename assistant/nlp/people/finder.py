@@ -128,7 +128,9 @@ class PeopleFinder(PeopleRegistry):
         own; a role label in quotes ("referred to as IP") is a label of the person just named.
         Whether the nickname was taken as a mention."""
         text, nick = s.text, hit.nick
-        owner = self._owner_before(i, text, hit.at)
+        # 'S2 BANNERMAN Kyle (20) S3 "TIZ"': a quoted name after its own label is that label's
+        # person, not a nickname of the one named before the label
+        owner = None if hit.how == "label-quoted" else self._owner_before(i, text, hit.at)
         lab_m = self.role_label.fullmatch(nick) or (re.fullmatch(r"IP|V", nick) and nick)
         if lab_m:
             if owner is not None:
