@@ -354,3 +354,12 @@ def test_status_classify(text: str, status: str, cue: str) -> None:
 def _one(ctx: CaseContext, surname: str) -> Person:
     (p,) = [p for p in find_people(ctx) if p.surname == surname]
     return p
+
+
+def test_a_lettered_child_is_a_victim_and_a_cawn_in_respect_of_her_is_not_her_suspicion() -> None:
+    ctx = make_ctx({"a.txt": (
+        "Child B Courtney LISTON 30/06/2003 (15) Victim.\n"
+        "NOM4 Craig OSSEY - CAWN served 11/04/2019 in respect of Child B. No further action against him.\n"
+        "Child B - declined ABE on 25/03/2019; no further approach made.\n"
+        "Team 3: NOM4 to be served a CAWN in respect of Child B.\n")})
+    assert _one(ctx, "LISTON").role == "victim"

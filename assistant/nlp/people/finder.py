@@ -257,13 +257,20 @@ class PeopleFinder(PeopleRegistry):
                 p = self._named_beside(i, s, m)
                 if p is not None:
                     bound[key] = p
-                    p.labels.add(" ".join(m.group(0).split()))
+                    label = " ".join(m.group(0).split())
+                    p.labels.add(label)
+                    if label.upper().startswith("CHILD"):
+                        # "Child B Courtney X (15)": in these files a lettered child is a victim
+                        p.label_roles[label] = "victim"
+                        p.role_votes["victim"] += 3
         for i, m in spans:
             owner = bound.get(" ".join(m.group(0).split()).upper())
             if owner is not None:
                 base = segs[i].start
                 if not any(mm.seg == i and mm.start <= base + m.start() < mm.end for mm in owner.mentions):
                     owner.mentions.append(Mention(i, base + m.start(), base + m.end(), m.group(0), "label"))
+                    if owner.label_roles.get(" ".join(m.group(0).split())) == "victim":
+                        owner.role_votes["victim"] += 1.5
 
     def _named_beside(self, i: int, s: Segment, m: re.Match[str]) -> Person | None:
         """The person named right after the label ("Person B - Stuart X") or right before it

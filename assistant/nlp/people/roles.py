@@ -31,6 +31,7 @@ RELATION_AFTER = rule_rx("people", "relation_after")
 DISCLOSER_AFTER = rule_rx("people", "discloser_after")
 # "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
 AGENT_BEFORE = rule_rx("people", "agent_before")
+PROTECTED_BEFORE = rule_rx("people", "protected_before")
 AGENT_AFTER = rule_rx("people", "agent_after")
 # "Suspects: A; B", "Victim - C": a role heading inside the segment.
 INLINE_ROLE = rule_rx("people", "inline_role")
@@ -136,8 +137,12 @@ def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
         p.role_votes["suspect" if h[0] in "son" else "witness" if h[0] == "w" else "victim"] += \
             _WEIGHTS["inline_role"]["heading"]
     near = text[max(0, a - 32): b + 32]
+    protected = PROTECTED_BEFORE.search(text[max(0, a - 30):a]) is not None
+    if protected:
+        # "CAWN served on NOM4 in respect of Child B": the child the action protects
+        vote(p, "protected_before")
     for role, cue in STRONG_CUES.items():
-        if cue.search(near):
+        if cue.search(near) and not (protected and role == "suspect"):
             vote(p, f"strong_{role}")
     if DISCLOSER_AFTER.match(text[b:b + 160]):
         # "Ruby (12) told a teaching assistant that he did stuff to her": the one who
