@@ -12,7 +12,7 @@ from datetime import date
 
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_dates
-from assistant.nlp.people import find_people
+from assistant.nlp.people import Person, find_people
 from assistant.nlp.rules import defs
 from assistant.nlp.rules import rx as rule_rx
 from assistant.types import Screening
@@ -55,7 +55,7 @@ CONTACT = rule_rx("screening", "contact")
 NON_CONTACT_ONLY = rule_rx("screening", "non_contact_only")
 
 
-def _nfa_dates(ctx: CaseContext) -> list[tuple[date, str]]:
+def nfa_dates(ctx: CaseContext) -> list[tuple[date, str]]:
     """Dates written in or next to a segment that records the NFA decision."""
     found: list[tuple[date, str]] = []
     segs = ctx.segments
@@ -87,14 +87,14 @@ def _nfa_dates(ctx: CaseContext) -> list[tuple[date, str]]:
 
 def screen_case(ctx: CaseContext) -> Screening:
     people = find_people(ctx)
-    suspects = [p for p in people if p.role == "suspect" and _firm(p, "suspect")]
-    victims = [p for p in people if p.role == "victim" and _firm(p, "victim")]
+    suspects = [p for p in people if p.role == "suspect" and firm_role(p, "suspect")]
+    victims = [p for p in people if p.role == "victim" and firm_role(p, "victim")]
     text_segs = [s.text for s in ctx.segments]
     rape_where = next(((s, w) for s in ctx.segments if (w := rape_alleged_in(s.text))), None)
     rape = rape_where is not None
     contact = any(CONTACT.search(RAPE_NAMES.sub(" ", t)) for t in text_segs)
     non_contact = any(NON_CONTACT_ONLY.search(t) for t in text_segs)
-    nfa = _nfa_dates(ctx)
+    nfa = nfa_dates(ctx)
     reasons: list[str] = []
     ok = True
     if len(suspects) >= 2:
@@ -130,9 +130,7 @@ def screen_case(ctx: CaseContext) -> Screening:
     )
 
 
-def _firm(p: object, role: str) -> bool:
-    from assistant.nlp.people import Person
-
-    assert isinstance(p, Person)
+def firm_role(p: Person, role: str) -> bool:
+    """Whether the file says clearly enough that ``p`` plays ``role`` (45% of the role votes)."""
     total = sum(p.role_votes.values())
     return total > 0 and p.role_votes[role] / total >= 0.45

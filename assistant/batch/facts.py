@@ -180,7 +180,7 @@ def _ethnicity(ctx: CaseContext, person: Any) -> tuple[str, Citation] | None:
 def people_rows(ctx: CaseContext, facts: dict[str, Any]) -> list[dict[str, str]]:
     """``data_return.csv`` rows of one case: one per suspect and complainant."""
     from assistant.nlp.people import find_people
-    from assistant.screening import _firm
+    from assistant.screening import firm_role
 
     rows: list[dict[str, str]] = []
     nfa = facts["nfa"]
@@ -188,7 +188,7 @@ def people_rows(ctx: CaseContext, facts: dict[str, Any]) -> list[dict[str, str]]
     outcome = facts["outcome"]
     for p in find_people(ctx):
         role = p.role
-        if role not in ("suspect", "victim") or not _firm(p, role):
+        if role not in ("suspect", "victim") or not firm_role(p, role):
             continue
         segs = sorted({m.seg for m in p.mentions})
         dob = _dob(ctx, p)

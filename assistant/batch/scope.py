@@ -134,9 +134,9 @@ def load_scope(path: Path | None = None) -> Scope:
 
 def _people(ctx: CaseContext, role: str) -> list[Any]:
     from assistant.nlp.people import find_people
-    from assistant.screening import _firm
+    from assistant.screening import firm_role
 
-    return [p for p in find_people(ctx) if p.role == role and _firm(p, role)]
+    return [p for p in find_people(ctx) if p.role == role and firm_role(p, role)]
 
 
 def _mention_citation(ctx: CaseContext, person: Any) -> Citation | None:
@@ -181,10 +181,10 @@ def _contact(ctx: CaseContext, c: Criterion) -> Check:
 
 def _nfa(ctx: CaseContext, c: Criterion) -> tuple[Check, date | None]:
     from assistant.nlp.entities import find_dates
-    from assistant.screening import _nfa_dates
+    from assistant.screening import nfa_dates
 
     lo, hi = date.fromisoformat(str(c.params["from"])), date.fromisoformat(str(c.params["to"]))
-    found = _nfa_dates(ctx)
+    found = nfa_dates(ctx)
     if not found:
         return Check(c.id, c.label, VERIFY, "no dated NFA decision found", None, c.required), None
     latest, where = max(found)
