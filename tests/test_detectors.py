@@ -320,6 +320,12 @@ MI_CASES = [
     ("IP1 says her friend Jade TOLLEY (13) was present at the caravan.\n"
      "8 OIC 17/03/17 MG11 from Jade TOLLEY (present at the caravan, first occasion).\n"
      "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": "witness"}, set()),
+    # a suspect who booked the room, left to "TIE outstanding"; an ABE "to revisit when she is ready"
+    ('0040 Ruby says JJ + "Uncle Rich" booked the room.\n'
+     '03/08/21 MALLOW, Richard (poss "Uncle Rich") - TIE outstanding.\n', {"MALLOW": "suspect"}, set()),
+    ("Victims: IP1 Ruby SALT (14), IP2 Millie OAKDEN (13).\n21/06/21 Ruby SALT (IP1) ABE completed, DVD DL/4.\n"
+     "21/06/21 Millie OAKDEN (IP2) - ABE to revisit with ISVA when she is ready.\n",
+     {"OAKDEN": "victim"}, {"SALT"}),
     # a record of taped interview (ROTI) on the schedule is the interview
     ("Suspects: S1 Anton VERRY (23), S2 Kyle PICK (19).\nS2 was never interviewed.\n"
      "MG6C item 9 | Custody record S1 and ROTI | Full account, denies\n",
