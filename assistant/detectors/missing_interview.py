@@ -48,11 +48,6 @@ _ROW_OPEN = rule_rx("missing_interview", "row_open")
 COMPLETION = rule_rx("missing_interview", "completion")
 
 
-def interview_done(text: str, role: str) -> bool:
-    """True when ``text`` records that the interview / account for ``role`` took place."""
-    return interview_done_at(text, role) is not None
-
-
 def interview_done_at(text: str, role: str) -> int | None:
     """Where ``text`` records that the interview / account for ``role`` took place (the first
     place), or None; see ``interview_done_positions``."""
@@ -128,7 +123,7 @@ PLAN_ITEM: dict[str, re.Pattern[str]] = {
 
 
 # "Statement from", "MG11 from", "TIE" written just before a name.
-_STATEMENT_FROM = re.compile(r"\b(?:statement\s+(?:from|of)|MG11\s+(?:from|of)?|TIE)\s*:?\s*(?:W\d+\s+)?(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
+_STATEMENT_FROM = rule_rx("missing_interview", "statement_from")
 
 
 # Between two people named together as one subject: "S1 and S2", "S1, S2 & S3", "S1/S2".
@@ -138,6 +133,23 @@ _JOINED = rule_rx("missing_interview", "joined")
 _PRONOUN_LEAD = rule_rx("missing_interview", "pronoun_lead")
 _GENERIC: dict[str, re.Pattern[str]] = {
     r: rule_rx("missing_interview", f"generic_{r}") for r in ("victim", "suspect")
+}
+
+
+# Confidence: a base by role, raised when a line says the interview is missing.
+_BASE_CONF = {"victim": 0.5, "suspect": 0.55, "witness": 0.5}
+_CUE_CONF = {"victim": 0.3, "suspect": 0.25, "witness": 0.2}
+_WHAT = {
+    "victim": "no ABE / VRI interview or written statement (MG11) is recorded",
+    "suspect": "no interview under caution (custody or voluntary attendance) is recorded",
+    "witness": "no witness statement (MG11) is recorded",
+}
+_ADVICE = {
+    "victim": "Seek the child's account to best practice (ABE), with support (ISVA, intermediary, a trusted "
+    "adult) where they declined before.",
+    "suspect": "Trace and arrest or invite the suspect to a voluntary interview under caution; a CAWN or words "
+    "of advice is not an interview.",
+    "witness": "Trace and interview the witness and record an MG11 statement.",
 }
 
 
@@ -228,15 +240,35 @@ class MissingInterviewDetector(Detector):
         return out
 
     def _assess(self, ctx: CaseContext, p: Person, role: str) -> Suggestion | None:
+        """A suggestion for ``p`` when no document records their interview or account and
+        (for victims and suspects) some line says it is missing; None otherwise."""
         texts = self._texts(ctx, p)
-        not_rx = NOT_DONE[role]
-        segs = ctx.segments
-        done_at: list[Mention] = []
+        done, not_at = self._cues(p, role, texts)
+        if done:
+            return None
+        if not not_at and role != "witness":
+            # No line says the interview or account is missing, only that none was found: on
+            # the training split such suggestions were wrong three times in four (the account
+            # is usually recorded in words the rules do not link to the person).
+            return None
+        if role == "witness" and not self._relevant_witness(ctx, p, texts, bool(not_at)):
+            return None
+        conf = _BASE_CONF[role] + (_CUE_CONF[role] if not_at else 0.0)
+        if len({ctx.segments[m.seg].document for m, _ in texts}) > 1:
+            conf += 0.05
+        return self._suggest(ctx, p, role, texts, not_at, conf)
+
+    def _cues(
+        self, p: Person, role: str, texts: list[tuple[Mention, str]]
+    ) -> tuple[bool, list[tuple[Mention, str]]]:
+        """Whether some line records the person's interview, and the lines that say it is
+        missing (a "not done" wording, or a plan item raised for them and never resulted)."""
+        done = False
         not_at: list[tuple[Mention, str]] = []
         for m, t in texts:
             if any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
-                done_at.append(m)
-            nm = not_rx.search(t)
+                done = True
+            nm = NOT_DONE[role].search(t)
             if nm and self._owns(p, m.seg, nm.start()):
                 not_at.append((m, nm.group(0)))
             elif m.how not in ("pronoun", "generic") and role in ("suspect", "witness") and (
@@ -244,53 +276,44 @@ class MissingInterviewDetector(Detector):
                 pm = next((x for x in PLAN_ITEM[role].finditer(t) if self._owns(p, m.seg, x.end())), None)
                 if pm:
                     not_at.append((m, pm.group(0).strip()))
-        if done_at:
-            return None
-        if not not_at and role != "witness":
-            # No line says the interview or account is missing, only that none was found: on
-            # the training split such suggestions were wrong three times in four (the account
-            # is usually recorded in words the rules do not link to the person).
-            return None
-        why: dict[str, Any] = {"role_votes": dict(p.role_votes), "mentions": len(p.mentions)}
-        if role == "witness":
-            # A named person is a witness worth a statement when the file ties them to the
-            # events (present, saw, received the disclosure...) AND either calls them a witness
-            # or says their statement is missing. A parent who reported, or a carer who was
-            # handed the child, is not flagged on that alone.
-            tied = any(TIED.search(t[max(0, m.start - segs[m.seg].start - 60):
-                                     m.end - segs[m.seg].start + 90])
-                       or TIED_BEFORE.search(t[max(0, m.start - segs[m.seg].start - 60):m.start - segs[m.seg].start])
-                       for m, t in texts if m.how not in ("pronoun", "generic"))
-            named_witness = any(p.label_roles.get(lab) == "witness" for lab in p.labels) or any(
-                re.search(r"\bwitness", t[max(0, m.start - segs[m.seg].start - 40):
-                                             m.end - segs[m.seg].start + 40], re.I)
-                for m, t in texts if m.how not in ("pronoun", "generic"))
-            loose = any(RELEVANT.search(t[max(0, m.start - segs[m.seg].start - 80):
-                                          m.end - segs[m.seg].start + 80])
-                        for m, t in texts if m.how not in ("pronoun", "generic"))
-            # Tied to the events by what they saw, heard or were told; or named as a witness /
-            # with their statement said to be missing, and loosely tied.
-            # The investigation itself raised a statement from them and left it open ("OPEN:
-            # Statement from Ryan X (occupier, host of the party)"): the file judged them relevant.
-            raised = any(PLAN_ITEM["witness"].search(t) or _STATEMENT_FROM.search(
-                t[max(0, m.start - segs[m.seg].start - 30):m.start - segs[m.seg].start])
-                for m, t in texts if m.how not in ("pronoun", "generic"))
-            if not (tied or (loose and (not_at or named_witness)) or (raised and not_at)):
-                return None
-            conf = 0.5 + (0.2 if not_at else 0.0)
-        elif role == "suspect":
-            conf = 0.55 + (0.25 if not_at else 0.0)
-        else:
-            conf = 0.5 + (0.3 if not_at else 0.0)
-        if len({ctx.segments[m.seg].document for m, _ in texts}) > 1:
-            conf += 0.05
+        return done, not_at
+
+    @staticmethod
+    def _relevant_witness(ctx: CaseContext, p: Person, texts: list[tuple[Mention, str]], missing: bool) -> bool:
+        """A named person is a witness worth a statement when the file ties them to the events
+        (present, saw, received the disclosure...), or names them a witness or raised a
+        statement from them and says it is missing, with a looser tie. A parent who reported,
+        or a carer who was handed the child, is not flagged on that alone."""
+        segs = ctx.segments
+
+        def around(m: Mention, t: str, before: int, after: int) -> str:
+            a = m.start - segs[m.seg].start
+            return t[max(0, a - before):m.end - segs[m.seg].start + after]
+
+        def ahead(m: Mention, t: str, before: int) -> str:
+            a = m.start - segs[m.seg].start
+            return t[max(0, a - before):a]
+
+        own = [(m, t) for m, t in texts if m.how not in ("pronoun", "generic")]
+        tied = any(TIED.search(around(m, t, 60, 90)) or TIED_BEFORE.search(ahead(m, t, 60))
+                   for m, t in own)
+        named_witness = any(p.label_roles.get(lab) == "witness" for lab in p.labels) or any(
+            re.search(r"\bwitness", around(m, t, 40, 40), re.I) for m, t in own)
+        loose = any(RELEVANT.search(around(m, t, 80, 80)) for m, t in own)
+        # The investigation itself raised a statement from them and left it open ("OPEN:
+        # Statement from Ryan X (occupier, host of the party)"): the file judged them relevant.
+        raised = any(PLAN_ITEM["witness"].search(t) or _STATEMENT_FROM.search(ahead(m, t, 30))
+                     for m, t in own)
+        return tied or (loose and (missing or named_witness)) or (raised and missing)
+
+    def _suggest(self, ctx: CaseContext, p: Person, role: str, texts: list[tuple[Mention, str]],
+                 not_at: list[tuple[Mention, str]], conf: float) -> Suggestion:
         cites: list[Citation] = []
         keys: set[tuple[str, int, int]] = set()
         ordered = [m for m, _ in not_at if m.how not in ("pronoun", "generic")] + [
             m for m, _ in texts if m.how not in ("pronoun", "generic")]
         for m in ordered:
-            seg = ctx.segments[m.seg]
-            c = cite_segment(ctx, seg, (m.start, m.end))
+            c = cite_segment(ctx, ctx.segments[m.seg], (m.start, m.end))
             k = (c.document, c.page, c.start)
             if k in keys:
                 continue
@@ -298,23 +321,12 @@ class MissingInterviewDetector(Detector):
             cites.append(c)
             if len(cites) >= 4:
                 break
-        what = {
-            "victim": "no ABE / VRI interview or written statement (MG11) is recorded",
-            "suspect": "no interview under caution (custody or voluntary attendance) is recorded",
-            "witness": "no witness statement (MG11) is recorded",
-        }[role]
         cue = f" The file says: \"{not_at[0][1]}\"." if not_at else ""
         rationale = (
             f"{p.display} appears as a {role} ({', '.join(sorted(p.labels)) or 'by name'}), "
-            f"and {what} in any document of the case.{cue} "
-            + {
-                "victim": "Seek the child's account to best practice (ABE), with support (ISVA, "
-                "intermediary, a trusted adult) where they declined before.",
-                "suspect": "Trace and arrest or invite the suspect to a voluntary interview under "
-                "caution; a CAWN or words of advice is not an interview.",
-                "witness": "Trace and interview the witness and record an MG11 statement.",
-            }[role]
+            f"and {_WHAT[role]} in any document of the case.{cue} " + _ADVICE[role]
         )
+        why: dict[str, Any] = {"role_votes": dict(p.role_votes), "mentions": len(p.mentions)}
         return Suggestion(
             type="missing_interview",
             subject=p.subject(),

@@ -129,7 +129,6 @@ class _Finding:
 class _Classifier:
     w: np.ndarray
     b: float
-    threshold: float
     version: str
 
 
@@ -139,8 +138,7 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
     if not path.exists():
         return None
     d = json.loads(path.read_text())
-    return _Classifier(np.asarray(d["w"], dtype=np.float32), float(d["b"]), float(d["threshold"]),
-                       d.get("version", "?"))
+    return _Classifier(np.asarray(d["w"], dtype=np.float32), float(d["b"]), d.get("version", "?"))
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
