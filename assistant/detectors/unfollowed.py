@@ -625,61 +625,62 @@ class UnfollowedInquiryDetector(Detector):
         if not ms:
             return []
         vec = self._vectors(ctx, ms)
-        rules = kind_rules()
         out: list[Suggestion] = []
         for kind in KINDS_ORDER:
-            km = [m for m in ms if m.kind == kind]
-            dones = [m for m in km if m.status.status == "done"]
-            # A mention is answered by a linked result elsewhere (same exhibit, place, person or
-            # close meaning). An explicit "not done" is only answered by a result that shares a
-            # distinctive term with it (the same object).
-            cands = [o for o in km if o.status.status not in ("done", "done_weak")]
-            opens = [o for o, ans in zip(cands, self._answered(cands, dones, vec), strict=True)
-                     if not ans]
-            if not opens:
-                continue
-            if kind == "witness":
-                # A named witness without a statement is a missing interview; the witness line
-                # of inquiry is tracing people not yet named (neighbours, staff, a driver).
-                named = _named_witness_segments(ctx)
-                opens = [m for m in opens if m.seg not in named]
-                if not opens:
-                    continue
-            if kind == "suspect":
-                # a named suspect not interviewed is a missing interview instead: the suspect
-                # line of inquiry is identifying and tracing them
-                # identifying and tracing them, or an arrest or interview raised as an action
-                # and left undone (both a line of inquiry and a missing interview)
-                opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text) or (
-                    m.status.status in ("pending", "not_done") and _SUSPECT_ACTION.search(ctx.segments[m.seg].text))]
-                if not opens:
-                    continue
-            # The open mentions of one kind are split into lines by their object (the same
-            # exhibit, phone number, registration, nickname or a rare name links them); each
-            # line is one suggestion, citing the places that raise it or leave it open. Lines
-            # after the strongest of a kind are less certain (one object can be written in
-            # ways that share no term), so they rank lower and at most MAX_LINES are kept.
-            lines = []
-            for line in _split_lines(ctx, opens):
-                conf, why = self._confidence(ctx, kind, line)
-                if conf is not None:
-                    lines.append((conf, line, why))
-            lines = self._drop_resulted(ctx, lines)
-            lines.sort(key=lambda t: (-t[0], t[1][0].seg))
-            if not lines:
-                continue
-            # The strongest line leads and also cites the kind's other open places (a reviewer
-            # sees every place the kind is left open); another line becomes a suggestion of
-            # its own only when it is about a distinct object and plainly left undone.
-            conf, line, why = lines[0]
-            extra = [t for t in lines[1:] if t[0] >= 0.6 and (
-                _distinct_line(ctx, t[1], line) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
-            rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
-            out.append(self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0}))
-            for rank, (conf, line, why) in enumerate(extra, start=1):
-                conf = clamp(conf - LINE_PENALTY * rank)
-                out.append(self._suggest(ctx, rules[kind], line, conf, {**why, "line_rank": rank}))
+            opens = self._open_mentions(ctx, kind, [m for m in ms if m.kind == kind], vec)
+            if opens:
+                out.extend(self._kind_suggestions(ctx, kind, opens))
         return _drop_shadowed(out)
+
+    def _open_mentions(self, ctx: CaseContext, kind: str, km: list[_Mention],
+                       vec: dict[int, np.ndarray]) -> list[_Mention]:
+        """The mentions of one kind that no linked result answers. A mention is answered by a
+        linked result elsewhere (same exhibit, place, person or close meaning); an explicit
+        "not done" only by a result that shares a distinctive term with it (the same object)."""
+        dones = [m for m in km if m.status.status == "done"]
+        cands = [o for o in km if o.status.status not in ("done", "done_weak")]
+        opens = [o for o, ans in zip(cands, self._answered(cands, dones, vec), strict=True) if not ans]
+        if kind == "witness" and opens:
+            # A named witness without a statement is a missing interview; the witness line
+            # of inquiry is tracing people not yet named (neighbours, staff, a driver).
+            named = _named_witness_segments(ctx)
+            opens = [m for m in opens if m.seg not in named]
+        if kind == "suspect":
+            # a named suspect not interviewed is a missing interview instead: the suspect line
+            # of inquiry is identifying and tracing them, or an arrest or interview raised as an
+            # action and left undone (both a line of inquiry and a missing interview)
+            opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text) or (
+                m.status.status in ("pending", "not_done") and _SUSPECT_ACTION.search(ctx.segments[m.seg].text))]
+        return opens
+
+    def _kind_suggestions(self, ctx: CaseContext, kind: str, opens: list[_Mention]) -> list[Suggestion]:
+        """The open mentions of one kind split into lines by their object (the same exhibit,
+        phone number, registration, nickname or a rare name links them); each line is one
+        suggestion, citing the places that raise it or leave it open. Lines after the strongest
+        of a kind are less certain (one object can be written in ways that share no term), so
+        they rank lower and at most MAX_LINES are kept."""
+        rules = kind_rules()
+        lines = []
+        for line in _split_lines(ctx, opens):
+            conf, why = self._confidence(ctx, kind, line)
+            if conf is not None:
+                lines.append((conf, line, why))
+        lines = self._drop_resulted(ctx, lines)
+        lines.sort(key=lambda t: (-t[0], t[1][0].seg))
+        if not lines:
+            return []
+        # The strongest line leads and also cites the kind's other open places (a reviewer
+        # sees every place the kind is left open); another line becomes a suggestion of its
+        # own only when it is about a distinct object and plainly left undone.
+        conf, line, why = lines[0]
+        extra = [t for t in lines[1:] if t[0] >= 0.6 and (
+            _distinct_line(ctx, t[1], line) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
+        rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
+        out = [self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0})]
+        for rank, (conf, line, why) in enumerate(extra, start=1):
+            out.append(self._suggest(ctx, rules[kind], line, clamp(conf - LINE_PENALTY * rank),
+                                     {**why, "line_rank": rank}))
+        return out
 
     def _drop_resulted(
         self, ctx: CaseContext, lines: list[tuple[float, list[_Mention], dict[str, Any]]]
