@@ -103,11 +103,28 @@ def ocr_page(path: Path, name: str, media_type: str, index: int, s: dict[str, An
     return page_to_dict(page)
 
 
+def pdf_page_sizes(path: Path, name: str, max_pages: int) -> dict[str, Any]:
+    """A PDF's page count and, if it is within ``max_pages``, every page's size in points:
+    what a caller checks before the full parse (the workbench's job worker), read here under
+    this process's memory and time limits."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        n = len(pdf)
+        sizes = [] if n > max_pages else [list(pdf.get_page_size(i)) for i in range(n)]
+    finally:
+        pdf.close()
+    return {"pages": n, "sizes": sizes}
+
+
 def handle(req: dict[str, Any]) -> Any:
     op = req["op"]
     path = Path(req.get("path", ""))
     if op == "parse":
         return parse(path, req["name"], req["media_type"], req["settings"])
+    if op == "pdf_sizes":
+        return pdf_page_sizes(path, req["name"], int(req["max_pages"]))
     if op == "ocr":
         return ocr_page(path, req["name"], req["media_type"], int(req["index"]), req["settings"])
     if op == "render":

@@ -28,14 +28,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from assistant.workbench.clock import now_iso
 from assistant.workbench.db import writing
 from assistant.workbench.tables import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+_EVENT_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns)
+# The statements of an append, built once (see ``record``).
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_APPEND = insert(AuditEvent).values(
+    {c: bindparam(f"e_{c}", type_=AuditEvent.__table__.c[c].type) for c in _EVENT_COLUMNS}
+)
+_MOVE = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=bindparam("e_id"), hash=bindparam("e_hash"))
+)
+# PostgreSQL: the event and the moved head in one statement (a data-modifying WITH).
+_APPEND_AND_MOVE = _APPEND.add_cte(_MOVE.cte("moved_head"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +137,14 @@ def record(
 
     The head row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite transactions
     already hold the write lock from ``BEGIN IMMEDIATE``), so concurrent appends queue and the
-    chain never forks.
+    chain never forks. Every append in the database waits for that lock until the appending
+    transaction commits, so the work done holding it is kept to the least: two round trips
+    on PostgreSQL (the head, then the event and the moved head in one statement) before the
+    commit, plain statements with no ORM bookkeeping.
     """
-    head = session.execute(
-        select(AuditHead)
-        .where(AuditHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    seq, prev = session.execute(_HEAD).one()
     ev = AuditEvent(
-        id=head.seq + 1,
+        id=seq + 1,
         at=now_iso(),
         actor=actor,
         action=action,
@@ -140,13 +152,20 @@ def record(
         target=target,
         outcome=outcome,
         detail=detail or None,
-        prev_hash=head.hash,
+        prev_hash=prev,
     )
-    ev.hash = chain_hash(ev.prev_hash, canonical(ev), key_for(session).key)
-    session.add(ev)
-    head.seq = ev.id
-    head.hash = ev.hash
-    session.flush()
+    ev.hash = chain_hash(prev, canonical(ev), key_for(session).key)
+    params = {f"e_{c}": getattr(ev, c) for c in _EVENT_COLUMNS}
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_APPEND_AND_MOVE, params)
+    else:
+        conn.execute(_APPEND, params)
+        conn.execute(_MOVE, params)
+    loaded = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if loaded is not None:  # a head this session read before: keep it current
+        set_committed_value(loaded, "seq", ev.id)
+        set_committed_value(loaded, "hash", ev.hash)
     session.info.setdefault("audit_pending", []).append((ev.id, ev.hash))
     return ev
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from assistant.errors import (
@@ -399,16 +399,24 @@ def login(
     return token, user
 
 
+# The session and its user in one query, built once: this runs before every request.
+_SESSION_AND_USER = (
+    select(AuthSession, User)
+    .join(User, User.id == AuthSession.user_id)
+    .where(AuthSession.token_hash == bindparam("token_hash"))
+)
+
 SESSION_EXPIRED = "Your session has expired after 30 minutes without activity. Log in again."
 
 
 def resolve(session: Session, token: str, policy: AuthPolicy) -> tuple[User, AuthSession]:
     """The user behind a token; refreshes the idle timer. Raises ``Unauthorized``."""
-    row = session.execute(
-        select(AuthSession).where(AuthSession.token_hash == token_hash(token, policy.secret))
-    ).scalar_one_or_none()
-    if row is None:
+    found = session.execute(
+        _SESSION_AND_USER, {"token_hash": token_hash(token, policy.secret)}
+    ).first()
+    if found is None:
         raise Unauthorized("You are not logged in, or your session has ended. Log in again.")
+    row, user = found
     now = utcnow()
     idle = (now - parse_iso(row.last_seen_at)).total_seconds() / 60
     age = (now - parse_iso(row.created_at)).total_seconds() / 3600
@@ -416,9 +424,6 @@ def resolve(session: Session, token: str, policy: AuthPolicy) -> tuple[User, Aut
         with writing(session):
             session.execute(delete(AuthSession).where(AuthSession.id == row.id))
         raise Unauthorized(SESSION_EXPIRED.replace("30", str(policy.idle_minutes)))
-    user = session.get(User, row.user_id)
-    if user is None:
-        raise Unauthorized("This account no longer exists.")
     # Refresh the idle timer at most every 15 s: fewer writes, same effect at minute scale.
     if (now - parse_iso(row.last_seen_at)).total_seconds() > 15:
         with writing(session):

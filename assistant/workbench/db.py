@@ -10,7 +10,9 @@ never stalls a read or a login:
   begins as a write transaction. On SQLite that is ``BEGIN IMMEDIATE`` after taking this
   process's write lock, so the server's threads queue on a lock in memory (in order, no
   polling) and hold it only for the few milliseconds of their statements; the worker
-  process, which writes from outside, meets them at SQLite's busy timeout.
+  process, which writes from outside, meets them at SQLite's busy timeout. On PostgreSQL,
+  which locks rows, not the database, a request's read transaction simply goes on as its
+  write transaction (one connection, one BEGIN and one COMMIT per request).
 - Outside a request (the worker, the command line, tests) every transaction is a write
   transaction, as before.
 
@@ -72,8 +74,14 @@ def writing(session: Session) -> Iterator[Session]:
     Ends the session's current transaction (a read: nothing to keep but its objects, which
     stay loaded), runs the block in a write transaction, and commits it at the end if the
     block did not (rolls back on an error), so the write lock is never held past the block.
+
+    On PostgreSQL, inside a request, the read transaction simply goes on as the write one:
+    rows are locked one by one there, so a read transaction holds nothing a writer waits for,
+    and ending it would only cost a COMMIT, a new connection from the pool (and its ping)
+    and a BEGIN, four round trips on every change. (A request makes its changes only in
+    these blocks, so the read part has nothing of its own to commit.)
     """
-    if session.in_transaction():
+    if session.in_transaction() and not (is_read_only() and _row_locking(session)):
         session.commit()
     token = _WRITE.set(True)
     try:
@@ -85,6 +93,11 @@ def writing(session: Session) -> Iterator[Session]:
         raise
     finally:
         _WRITE.reset(token)
+
+
+def _row_locking(session: Session) -> bool:
+    """Whether the session's database locks rows (PostgreSQL), not the whole file (SQLite)."""
+    return session.get_bind().dialect.name != "sqlite"
 
 
 def make_engine(url: str) -> Engine:

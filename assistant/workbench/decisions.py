@@ -86,6 +86,16 @@ def derive_state(decisions: Iterable[DecisionLike]) -> State:
     return st
 
 
+def state_after_undo(decisions: Iterable[DecisionLike], undoes: int) -> State:
+    """The state once the decision ``undoes`` is reverted: ``derive_state`` of the log plus
+    an undo of it, worked out before the undo is stored (it has no id yet)."""
+    st = State()
+    for d in effective(decisions):
+        if d.id != undoes:
+            apply(st, d)
+    return st
+
+
 def apply(st: State, d: DecisionLike) -> State:
     """``st`` with one more decision (not an undo) on top: ``derive_state(log + [d])`` is
     ``apply(derive_state(log), d)``, so a decision needs no pass over the whole log."""

@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from assistant.errors import (
     BadRequest,
@@ -34,6 +35,7 @@ from assistant.workbench.decisions import (
     apply,
     derive_state,
     last_undoable,
+    state_after_undo,
 )
 from assistant.workbench.tables import Case, DecisionRow, DocumentRow, PageRow, SuggestionRow, User
 
@@ -41,14 +43,57 @@ MAX_TITLE = 300
 MAX_TEXT = 5000
 MAX_QUOTE = 3000
 
+# The statements of every decision and every view of a suggestion, built once: building a
+# statement and working out its cache key costs more CPU than running it, and SQLAlchemy keeps
+# the key of a statement object it has seen. Values are bound at execution.
+_DOC_IDS = select(DocumentRow.name, DocumentRow.id).where(
+    DocumentRow.case_id == bindparam("case_id")
+)
+_ROW = select(SuggestionRow).where(
+    SuggestionRow.case_id == bindparam("case_id"), SuggestionRow.sid == bindparam("sid")
+)
+_LOG = (
+    select(
+        DecisionRow.id,
+        DecisionRow.action,
+        DecisionRow.reviewer,
+        DecisionRow.at,
+        DecisionRow.reason,
+        DecisionRow.note,
+        DecisionRow.fields,
+        DecisionRow.undoes,
+    )
+    .where(DecisionRow.case_id == bindparam("case_id"), DecisionRow.suggestion_id == bindparam("sid"))
+    .order_by(DecisionRow.id)
+)
+_STATE_KEYS = (
+    "status",
+    "edited",
+    "cur_title",
+    "cur_rationale",
+    "decided_by",
+    "decided_at",
+    "reason",
+    "note",
+)
+# The guard and the new state in one statement: the version moves on only from the one read.
+_BUMP = (
+    update(SuggestionRow)
+    .where(SuggestionRow.id == bindparam("row_id"), SuggestionRow.version == bindparam("was"))
+    .values({k: bindparam(f"new_{k}") for k in ("version", *_STATE_KEYS)})
+)
+_DECISION_COLUMNS = tuple(c.key for c in DecisionRow.__table__.columns if c.key != "id")
+_ADD_DECISION = (
+    insert(DecisionRow)
+    .values(
+        {k: bindparam(f"d_{k}", type_=DecisionRow.__table__.c[k].type) for k in _DECISION_COLUMNS}
+    )
+    .returning(DecisionRow.id)
+)
+
 
 def doc_ids(session: Session, case_id: int) -> dict[str, int]:
-    return {
-        name: i
-        for name, i in session.execute(
-            select(DocumentRow.name, DocumentRow.id).where(DocumentRow.case_id == case_id)
-        ).all()
-    }
+    return {name: i for name, i in session.execute(_DOC_IDS, {"case_id": case_id}).all()}
 
 
 def etag(row: SuggestionRow) -> str:
@@ -121,9 +166,7 @@ def list_suggestions(
 
 
 def _row(session: Session, case: Case, sid: str) -> SuggestionRow:
-    row = session.execute(
-        select(SuggestionRow).where(SuggestionRow.case_id == case.id, SuggestionRow.sid == sid)
-    ).scalar_one_or_none()
+    row = session.execute(_ROW, {"case_id": case.id, "sid": sid}).scalar_one_or_none()
     if row is None:
         raise NotFound(f"There is no suggestion {sid} in this case.")
     return row
@@ -151,20 +194,7 @@ def _decisions(session: Session, case_id: int, sid: str) -> list[DecisionRow]:
 def _decision_log(session: Session, case_id: int, sid: str) -> list[DecisionLike]:
     """The columns ``derive_state`` reads, as plain rows (no ORM objects to build: a log
     can be long)."""
-    rows = session.execute(
-        select(
-            DecisionRow.id,
-            DecisionRow.action,
-            DecisionRow.reviewer,
-            DecisionRow.at,
-            DecisionRow.reason,
-            DecisionRow.note,
-            DecisionRow.fields,
-            DecisionRow.undoes,
-        )
-        .where(DecisionRow.case_id == case_id, DecisionRow.suggestion_id == sid)
-        .order_by(DecisionRow.id)
-    ).all()
+    rows = session.execute(_LOG, {"case_id": case_id, "sid": sid}).all()
     return cast(list[DecisionLike], rows)
 
 
@@ -223,11 +253,23 @@ def _cached_state(row: SuggestionRow) -> State:
     )
 
 
+def _state_columns(st: State) -> dict[str, Any]:
+    """The suggestion's columns that cache ``st`` (``_STATE_KEYS``)."""
+    return {
+        "status": st.status,
+        "edited": st.edited,
+        "cur_title": st.title,
+        "cur_rationale": st.rationale,
+        "decided_by": st.decided_by,
+        "decided_at": st.decided_at,
+        "reason": st.reason,
+        "note": st.note,
+    }
+
+
 def _store_state(row: SuggestionRow, st: State) -> None:
-    row.status, row.edited = st.status, st.edited
-    row.cur_title, row.cur_rationale = st.title, st.rationale
-    row.decided_by, row.decided_at = st.decided_by, st.decided_at
-    row.reason, row.note = st.reason, st.note
+    for key, value in _state_columns(st).items():
+        setattr(row, key, value)
 
 
 def _clean(value: str | None, limit: int, what: str) -> str | None:
@@ -312,30 +354,32 @@ def _append(
     d: DecisionRow,
     decisions: list[DecisionLike] | None,
 ) -> None:
-    """The write: bump the version if it is still the one read, add the decision, cache the
-    new state on the row, audit, commit."""
+    """The write: bump the version if it is still the one read and store the new state, in
+    one guarded UPDATE; add the decision; audit; commit. Six round trips on PostgreSQL, as
+    plain statements (the ORM's unit of work costs more CPU than they do)."""
     version = d.version - 1
-    # The guard: only one writer moves the version on from `version`.
-    res = session.execute(
-        update(SuggestionRow)
-        .where(SuggestionRow.id == row.id, SuggestionRow.version == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
+    if decisions is not None:  # an undo
+        assert d.undoes is not None
+        st = state_after_undo(decisions, d.undoes)
+    else:
+        st = apply(_cached_state(row), d)
+    new = {"version": version + 1, **_state_columns(st)}
+    conn = session.connection()
+    res = conn.execute(
+        _BUMP, {"row_id": row.id, "was": version, **{f"new_{k}": v for k, v in new.items()}}
     )
-    if res.rowcount != 1:  # type: ignore[attr-defined]
+    if res.rowcount != 1:
         session.rollback()
         current = _row(session, case, row.sid)
         raise PreconditionFailed(
             "Someone else changed this suggestion at the same moment. Reload it, check, and decide again.",
             extra={"current": to_dict(current, doc_ids(session, case.id))},
         )
-    row.version = version + 1
-    session.add(d)
-    session.flush()
-    if decisions is not None:
-        _apply_state(row, [*decisions, d])
-    else:
-        _store_state(row, apply(_cached_state(row), d))
+    for key, value in new.items():  # what was just written, without a second UPDATE
+        set_committed_value(row, key, value)
+    d.id = conn.execute(
+        _ADD_DECISION, {f"d_{k}": getattr(d, k) for k in _DECISION_COLUMNS}
+    ).scalar_one()
     audit.record(
         session,
         "decision",

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.config import Settings
 from assistant.index import build_case_index
 from assistant.ingest import ingest_paths
+from assistant.ingest.runner import Outcome, Task, run_tasks
 from assistant.pipeline import review_documents
 from assistant.subproc import JSON_LINES, child_streams
 from assistant.types import CaseReview, Document, FileError
@@ -99,41 +100,58 @@ class Progress:
             s.commit()
 
 
-def _precheck(path: Path, media_type: str, name: str, limits: dict[str, Any]) -> FileError | None:
-    """The exact page count and page size of a PDF, before the full parse."""
-    if media_type != "pdf":
-        return None
-    try:
-        import pypdfium2 as pdfium
-    except ImportError:
-        return None
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except Exception:  # noqa: BLE001 - the ingest step reports damaged/encrypted files itself
-        return None
-    try:
-        n = len(pdf)
-        max_pages = int(limits.get("max_pages", 2000))
+def _precheck(files: list[tuple[Path, str, str]], limits: dict[str, Any]) -> dict[str, FileError]:
+    """The exact page count and page size of each PDF among ``files`` (path, media type,
+    name), before the full parse: {name: why it is refused}.
+
+    Read in the ingest worker processes (``assistant.ingest.worker``), never in this one:
+    under their memory limit (RLIMIT_AS) and a time limit, so a PDF built to blow up when
+    opened (a bomb in its cross-reference or object streams) fails as too_large or timeout
+    in seconds and this process, which holds the models, is untouched. A file that cannot be
+    opened is left for the ingest step to report."""
+    max_pages = int(limits.get("max_pages", 2000))
+    dpi = float(limits.get("ocr_dpi", 300))
+    max_px = float(limits.get("max_image_pixels", 60_000_000))
+    timeout = float(limits.get("parse_timeout_s", 600.0))
+    tasks = [
+        Task(
+            request={"op": "pdf_sizes", "path": str(path), "name": name, "max_pages": max_pages},
+            timeout=timeout,
+            tag=name,
+        )
+        for path, media_type, name in files
+        if media_type == "pdf"
+    ]
+    refused: dict[str, FileError] = {}
+
+    def judge(task: Task, out: Outcome) -> list[Task]:
+        name = str(task.tag)
+        if not out.ok:
+            if out.code in ("too_large", "timeout"):
+                refused[name] = FileError(name, out.code, out.reason)
+            return []
+        n = int(out.result["pages"])
         if n > max_pages:
-            return FileError(
+            refused[name] = FileError(
                 name,
                 "too_large",
-                f"the PDF has {n} pages, over the limit of "
-                f"{max_pages}: split it into smaller files.",
+                f"the PDF has {n} pages, over the limit of {max_pages}: split it into smaller files.",
             )
-        dpi = float(limits.get("ocr_dpi", 300))
-        max_px = float(limits.get("max_image_pixels", 60_000_000))
-        for i in range(n):
-            w, h = pdf.get_page_size(i)
+            return []
+        for i, (w, h) in enumerate(out.result["sizes"]):
             if (w / 72 * dpi) * (h / 72 * dpi) > max_px:
-                return FileError(
+                refused[name] = FileError(
                     name,
                     "too_large",
                     f"page {i + 1} is too large to read ({w / 72:.0f} x {h / 72:.0f} inches).",
                 )
-    finally:
-        pdf.close()
-    return None
+                break
+        return []
+
+    if tasks:
+        workers = int(limits.get("workers", 0)) or (os.cpu_count() or 1)
+        run_tasks(tasks, judge, workers=min(len(tasks), max(1, workers)))
+    return refused
 
 
 def _refuse_oversized_pages(
@@ -195,17 +213,19 @@ def _ingest_files(
     errors: list[FileError] = []
     paths: list[Path] = []
     names: list[str] = []
+    files: list[tuple[Path, str, str]] = []
     with sessions() as s:
         for t in todo:
             row = s.get(DocumentRow, t.doc_id)
             assert row is not None
-            path = named_path(data_dir, blobs, row)
-            bad = _precheck(path, t.media_type, t.name, cfg.get("ingest", {}))
-            if bad:
-                errors.append(bad)
-            else:
-                paths.append(path)
-                names.append(t.name)
+            files.append((named_path(data_dir, blobs, row), t.media_type, t.name))
+    refused = _precheck(files, cfg.get("ingest", {}))
+    for path, _, name in files:
+        if name in refused:
+            errors.append(refused[name])
+        else:
+            paths.append(path)
+            names.append(name)
     progress("ingest", 0, len(paths))
     documents: list[Document] = []
     if paths:

@@ -64,6 +64,42 @@ def test_login_body_limit_is_checked_before_anything(client: TestClient, app: Fa
     assert _count_events(app) == before  # no login was attempted, nothing audited
 
 
+def test_login_limit_fits_long_passphrases_in_any_script(client: TestClient, app: FastAPI) -> None:
+    """The login limit refuses huge bodies, not long passphrases: 64 characters of 4-byte
+    UTF-8 log in whether the JSON carries them raw or as \\u escapes, and a change to the
+    longest password the schema allows (1024 such characters, escaped: 12 KB) is not a 413."""
+    import json
+
+    phrase = "".join(chr(0x1F600 + i % 64) for i in range(64))  # 64 emoji, 256 bytes of UTF-8
+    add_user(app, "yusuf")
+    with app.state.sessions() as s:  # set directly: the rules count characters, not bytes
+        user = s.execute(select(User).where(User.username == "yusuf")).scalar_one()
+        user.password_hash = auth.hash_password(phrase)
+        s.commit()
+    for ensure_ascii in (False, True):  # browsers send raw UTF-8; Python's json escapes
+        body = json.dumps({"username": "yusuf", "password": phrase}, ensure_ascii=ensure_ascii)
+        r = client.post(
+            "/api/auth/login", content=body.encode(), headers={"Content-Type": "application/json"}
+        )
+        assert r.status_code == 200, (ensure_ascii, len(body), r.text)
+        client.cookies.clear()  # a script authenticates with the token
+    h = {"Authorization": f"Bearer {r.json()['token']}"}
+    longest = "".join(chr(0x1F300 + i % 500) for i in range(1024))
+    body = json.dumps({"current_password": phrase, "new_password": longest}, ensure_ascii=True)
+    assert len(body) > 12 * 1024
+    r = client.post(
+        "/api/auth/password", content=body.encode(), headers={**h, "Content-Type": "application/json"}
+    )
+    assert r.status_code == 200, r.text
+    # ... and a body over the limit is still refused on its length, before it is read.
+    r = client.post(
+        "/api/auth/login",
+        headers={"Content-Length": str(33 << 10), "Content-Type": "application/json"},
+        content=b"{}",
+    )
+    assert r.status_code == 413
+
+
 def test_json_routes_refuse_big_bodies_before_the_login_check(client: TestClient) -> None:
     big = b'{"name": "' + b"x" * (2 * 2**20) + b'"}'
     r = client.post("/api/cases", content=big, headers={"Content-Type": "application/json"})
