@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, computed_field
 
+from api.etags import etag
 from assistant.types import INQUIRY_KINDS
 from assistant.workbench.cases import CASE_NAME_PATTERN as ASSISTANT_CASE_NAME_PATTERN
 from assistant.workbench.decisions import REJECT_REASONS
@@ -243,13 +244,18 @@ class SuggestionOut(Out):
     original_title: str | None = None
     original_rationale: str | None = None
     version: int
-    etag: str
     decided_by: str | None = None
     decided_at: str | None = None
     reason: str | None = None
     note: str | None = None
     origin: Literal["model", "reviewer"]
     stale: bool = False
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def etag(self) -> str:
+        """The version as the strong ETag to send back in ``If-Match``."""
+        return etag(self.version)
 
 
 class DecisionIn(In):

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import CASE_ERRORS, CaseDep, CurrentUser, SessionDep, SuggestionId
+from api.etags import etag, parse_if_match
 from api.schemas import DecisionIn, DecisionOut, DecisionResult, FindingIn, Message, SuggestionOut
 from assistant.workbench import suggestions
 
@@ -54,8 +55,8 @@ def add_finding(
 ) -> dict[str, Any]:
     """A reviewer's own finding. The server takes the quote from the page text between
     ``start`` and ``end``, so the citation always round-trips."""
-    out, tag = suggestions.add_finding(db, user, case, body.model_dump())
-    response.headers["ETag"] = tag
+    out, version = suggestions.add_finding(db, user, case, body.model_dump())
+    response.headers["ETag"] = etag(version)
     return out
 
 
@@ -68,8 +69,8 @@ def get_suggestion(
     sid: SuggestionId, case: CaseDep, db: SessionDep, user: CurrentUser, response: Response
 ) -> dict[str, Any]:
     """One suggestion; its ``ETag`` header is the version to send back in ``If-Match``."""
-    out, tag = suggestions.get_suggestion(db, user, case, sid)
-    response.headers["ETag"] = tag
+    out, version = suggestions.get_suggestion(db, user, case, sid)
+    response.headers["ETag"] = etag(version)
     return out
 
 
@@ -102,8 +103,9 @@ def decide(
 ) -> dict[str, Any]:
     """Accept, reject (with a reason from ``/api/reject-reasons``), edit, or undo the last
     decision. Needs ``If-Match: <ETag>``: 412 if someone changed it since, 428 without it."""
-    out, tag, decision = suggestions.decide(db, user, case, sid, if_match, body.model_dump())
-    response.headers["ETag"] = tag
+    version = parse_if_match(if_match)
+    out, version, decision = suggestions.decide(db, user, case, sid, version, body.model_dump())
+    response.headers["ETag"] = etag(version)
     return {**out, "decision": decision}
 
 

@@ -1,14 +1,13 @@
-"""Suggestions of a case: listing, one with its version (the ETag), decisions, reviewers' findings.
+"""Suggestions of a case: listing, one with its version, decisions, reviewers' findings.
 
 Two reviewers never silently overwrite each other: a decision names the version it was made
-on (``If-Match``), and the version is bumped with a conditional UPDATE in the same
-transaction as the decision is appended, so of two decisions made on one version exactly one
-is stored and the other gets 412.
+on (the web API carries it as an ETag and ``If-Match``: ``api/etags.py``), and the version is
+bumped with a conditional UPDATE in the same transaction as the decision is appended, so of two
+decisions made on one version exactly one is stored and the other gets PreconditionFailed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -21,7 +20,6 @@ from assistant.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
 )
 from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, Citation, Suggestion
 from assistant.workbench import audit
@@ -96,10 +94,6 @@ def doc_ids(session: Session, case_id: int) -> dict[str, int]:
     return {name: i for name, i in session.execute(_DOC_IDS, {"case_id": case_id}).all()}
 
 
-def etag(row: SuggestionRow) -> str:
-    return f'"{row.version}"'
-
-
 def to_dict(row: SuggestionRow, ids: dict[str, int]) -> dict[str, Any]:
     """The API's suggestion object: FORMATS.md section 3 fields plus the review state."""
     return {
@@ -120,7 +114,6 @@ def to_dict(row: SuggestionRow, ids: dict[str, int]) -> dict[str, Any]:
         "original_title": row.title if row.edited else None,
         "original_rationale": row.rationale if row.edited else None,
         "version": row.version,
-        "etag": etag(row),
         "decided_by": row.decided_by,
         "decided_at": row.decided_at,
         "reason": row.reason,
@@ -174,11 +167,12 @@ def _row(session: Session, case: Case, sid: str) -> SuggestionRow:
 
 def get_suggestion(
     session: Session, user: User, case: Case, sid: str
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
+    """The suggestion and its version."""
     row = _row(session, case, sid)
     out = to_dict(row, doc_ids(session, case.id))
     audit.record_now(session, "view_suggestion", actor=user.username, case_id=case.id, target=sid)
-    return out, etag(row)
+    return out, row.version
 
 
 def _decisions(session: Session, case_id: int, sid: str) -> list[DecisionRow]:
@@ -218,22 +212,6 @@ def history(session: Session, user: User, case: Case, sid: str) -> list[dict[str
     out = [decision_dict(d) for d in _decisions(session, case.id, sid)]
     audit.record_now(session, "view_history", actor=user.username, case_id=case.id, target=sid)
     return out
-
-
-def parse_if_match(value: str | None) -> int:
-    if value is None or not value.strip():
-        raise PreconditionRequired(
-            "This change needs the suggestion's version: send its ETag in an If-Match header "
-            "(reload the suggestion to get it)."
-        )
-    v = value.strip()
-    # If-Match compares strongly (RFC 9110 13.1.1): a weak validator never matches.
-    m = re.fullmatch(r'"([0-9]{1,10})"', v)
-    if m is None:
-        raise PreconditionFailed(
-            "The If-Match header does not name a version of this suggestion. Reload it and try again."
-        )
-    return int(m.group(1))
 
 
 def _apply_state(row: SuggestionRow, decisions: Sequence[DecisionLike]) -> None:
@@ -282,17 +260,17 @@ def _clean(value: str | None, limit: int, what: str) -> str | None:
 
 
 def decide(
-    session: Session, user: User, case: Case, sid: str, if_match: str | None, body: dict[str, Any]
-) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """Append one decision. Returns (suggestion, new ETag, the decision); commits.
+    session: Session, user: User, case: Case, sid: str, version: int, body: dict[str, Any]
+) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    """Append one decision made on ``version`` of the suggestion. Returns (suggestion, its new
+    version, the decision); commits.
 
-    Raises 428 without If-Match, 412 when the suggestion changed since that version.
+    Raises PreconditionFailed when the suggestion changed since that version.
     Everything is read and checked first; the write transaction (the database's one write
     lock on SQLite) holds only the guarded version bump, the new row, its audit event and
     the commit. The guard makes the reads safe: every decision moves the version on, so if
     it is still ``version`` nothing read since has changed.
     """
-    version = parse_if_match(if_match)
     verb = str(body.get("action") or "")
     if verb not in ACTIONS:
         raise BadRequest("The action must be one of: accept, reject, edit, undo.")
@@ -343,7 +321,7 @@ def decide(
     )
     with writing(session):
         _append(session, user, case, row, d, decisions)
-    return to_dict(row, ids), etag(row), decision_dict(d)
+    return to_dict(row, ids), row.version, decision_dict(d)
 
 
 def _append(
@@ -398,7 +376,7 @@ def _append(
 
 def add_finding(
     session: Session, user: User, case: Case, body: dict[str, Any]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     """A reviewer's own finding, cited by (document, page, start, end); quote from the page."""
     with writing(session):
         return _add_finding(session, user, case, body)
@@ -406,7 +384,7 @@ def add_finding(
 
 def _add_finding(
     session: Session, user: User, case: Case, body: dict[str, Any]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], int]:
     typ = body.get("type")
     if typ not in SUGGESTION_TYPES:
         raise BadRequest("The type must be one of: " + ", ".join(SUGGESTION_TYPES) + ".")
@@ -516,4 +494,4 @@ def _add_finding(
     )
     out = to_dict(row, doc_ids(session, case.id))
     session.commit()
-    return out, etag(row)
+    return out, row.version
