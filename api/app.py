@@ -17,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -43,7 +42,6 @@ from assistant.workbench import audit, auth
 from assistant.workbench.blobs import BlobStore
 from assistant.workbench.db import make_engine, read_only, session_factory
 from assistant.workbench.jobs import JobRunner
-from assistant.workbench.tables import User
 
 log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -58,8 +56,7 @@ def _bootstrap_admin(app: FastAPI, settings: ApiSettings) -> None:
     if settings.admin_password is None:
         return
     with app.state.sessions() as s:
-        exists = s.execute(select(User.id).where(User.username == settings.admin_username)).first()
-        if not exists:
+        if not auth.user_exists(s, settings.admin_username):
             auth.create_user(
                 s,
                 settings.admin_username,

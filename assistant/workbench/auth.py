@@ -311,6 +311,10 @@ def create_user(
     return user
 
 
+def user_exists(session: Session, username: str) -> bool:
+    return session.execute(select(User.id).where(User.username == username)).first() is not None
+
+
 def get_user(session: Session, username: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
