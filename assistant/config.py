@@ -15,6 +15,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 class Settings(BaseSettings):
+    """The core's settings (the web API's extend them: ``api/settings.py``; MiniLM's tuning knobs
+    are ``EmbedSettings`` below)."""
+
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
     # Limits on an uploaded or reviewed file, checked before parsing.
@@ -30,6 +33,19 @@ class Settings(BaseSettings):
 
     # Where cached ingestion results live (keyed by file SHA-256).
     cache_dir: Path | None = None
+
+
+class EmbedSettings(BaseSettings):
+    """Tuning knobs, from the environment (``ASSISTANT_EMBED_*``); the defaults suit 2 cores."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_EMBED_", extra="ignore")
+
+    batch_size: int = 64  # 32-64 measured best on 2 cores; 128+ pads more and is slower
+    # Segments are at most 600 characters (about 150 word pieces), so 256 truncates nothing.
+    max_seq_length: int = 256
+    bf16: bool | None = None  # None: use bfloat16 where the CPU has it natively
+    threads: int = 0  # torch intra-op threads; 0 leaves torch's default (the physical cores)
+    cache_size: int = 100_000  # texts kept in the in-process cache (about 1.6 KB each + text)
 
 
 @lru_cache(maxsize=1)

