@@ -49,6 +49,10 @@ DECISIONS = [
 def engine(tmp_path: Path) -> Iterator[Engine]:
     eng = make_engine(f"sqlite:///{tmp_path / 'data' / 'assistant.db'}")
     upgrade(eng)
+    # the audit trail's key, as the app gives it (the test must not depend on another having run)
+    from assistant.workbench import audit
+
+    audit.configure(audit.AuditKey(key=b"test-learn-audit-key", head_file=tmp_path / "audit-head.log"))
     yield eng
     eng.dispose()
 
@@ -88,7 +92,7 @@ def _seed(session: Session) -> None:
     session.commit()
     for case, s, action, reason in made:
         body = {"action": action, **({"reason": reason} if reason else {})}
-        sug_service.decide(session, user, case, s.id, '"1"', body)
+        sug_service.decide(session, user, case, s.id, 1, body)
 
 
 def test_decisions_become_labelled_clauses(engine: Engine) -> None:
