@@ -297,7 +297,8 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
                 m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
             if near:
                 union(k, j, check=False)
-            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and _facets_agree(ctx, o, m):
+            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and _facets_agree(
+                    o.kind, a.text, b.text):
                 union(k, j, check=True)
     groups: dict[int, list[_Mention]] = {}
     for k, m in enumerate(opens):
@@ -354,10 +355,12 @@ def _facets(ctx: CaseContext, ms: list[_Mention]) -> set[str]:
     return {f for m in ms for f in kind_rules()[m.kind].facets_of(ctx.segments[m.seg].text)}
 
 
-def _facets_agree(ctx: CaseContext, o: _Mention, m: _Mention) -> bool:
-    """False when the two mentions are different actions of their kind (house-to-house and a
-    search of the flat; a handset download and a subscriber check)."""
-    a, b = _facets(ctx, [o]), _facets(ctx, [m])
+def _facets_agree(kind: str, text_a: str, text_b: str) -> bool:
+    """False when two sentences of one kind are different actions of it (house-to-house and a
+    search of the flat; a handset download and a subscriber check); the facets are in the
+    kind's lexicon entry."""
+    r = kind_rules()[kind]
+    a, b = r.facets_of(text_a), r.facets_of(text_b)
     return not (a and b) or bool(a & b)
 
 
@@ -570,7 +573,8 @@ class UnfollowedInquiryDetector(Detector):
             if o.seg in done_segs:
                 out.append(True)
                 continue
-            if any(self._same_facet(o, dones[j]) for t in o.distinct for j in by_term.get(t, ())):
+            if any(_facets_agree(o.kind, self._seg_text[o.seg], self._seg_text[dones[j].seg])
+                   for t in o.distinct for j in by_term.get(t, ())):
                 out.append(True)
                 continue
             if o.status.status == "not_done":
@@ -592,16 +596,6 @@ class UnfollowedInquiryDetector(Detector):
                 continue
             out.append(False)
         return out
-
-    def _same_facet(self, o: _Mention, d: _Mention) -> bool:
-        """False when the open action and the result answer different questions of their kind
-        ("subscriber check on 07700 900417" is not answered by "handset downloaded, calls from
-        07700 900417"); the facets are in the kind's lexicon entry."""
-        r = kind_rules()[o.kind]
-        if not r.facets:
-            return True
-        a, b = r.facets_of(self._seg_text[o.seg]), r.facets_of(self._seg_text[d.seg])
-        return not (a and b) or bool(a & b)
 
     def _same_object(self, o: _Mention, d: _Mention) -> bool:
         """False when the two mentions name different objects of their kind: each names a
