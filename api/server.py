@@ -42,5 +42,8 @@ def main(args: argparse.Namespace) -> int:
         access_log=False,
         log_level="info",
         timeout_graceful_shutdown=5,
+        # A reviewer decides every few seconds: with uvicorn's default 5 s idle timeout the
+        # server closes kept-alive connections just as the next request is sent on them.
+        timeout_keep_alive=30,
     )
     return 0

@@ -249,9 +249,16 @@ async def _reviewer(
         sid = sids[turn % len(sids)]
         turn += 1
         if sid not in state:
-            try:
-                r = await client.get(f"{base}/suggestions/{sid}", headers=h)
-            except Exception:  # noqa: BLE001 - e.g. a kept-alive connection the server closed
+            r = None
+            # A GET is idempotent: like a browser, send it again once when a kept-alive
+            # connection was closed under it; a second failure counts.
+            for _ in range(2):
+                try:
+                    r = await client.get(f"{base}/suggestions/{sid}", headers=h)
+                    break
+                except Exception:  # noqa: BLE001 - e.g. a kept-alive connection the server closed
+                    continue
+            if r is None:
                 phase.add(0, 0.0)  # counted as a failure; look again next turn
                 continue
             state[sid] = (r.headers.get("etag", '"1"'), r.json().get("status") == "accepted")

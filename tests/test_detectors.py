@@ -26,6 +26,12 @@ VB_FLAGGED = [
     # a nickname in quotation marks is not a discussion of wording
     ('Driver white male 30s, called "SHIV" or "SHIVVY" Child B is streetwise and happy to go with them.',
      "streetwise"),
+    # the suspect named after a preposition is not the subject of the wording
+    ("Chats with Lewis KEZ are sexual in nature and appear consensual.", "consensual"),
+    # OCR joined "in a"; a plural subject: the child and the adult
+    ("GASKELL and IP were ina relationship over the summer.", "relationship"),
+    ("IP1's account is undermined by her lifestyle.", "lifestyle"),
+    ("Jade is making an informed choice to spend time with these males.", "informed choice"),
 ]
 def test_victim_blaming_two_acts_of_one_family_are_two_findings() -> None:
     ctx = make_ctx({"log.txt": "014 ST: CMP. VIC2 went to the flat willingly and organised the lifts herself.\n"})
@@ -50,6 +56,10 @@ VB_NOT_FLAGGED = [
     "S1 is manipulative and controlling towards the girls he grooms.",
     "The adults gave the child alcohol and cannabis in order to abuse her.",
     "She has been targeted by older males and is at risk of exploitation.",
+    # the complainant quoting the log to criticise it
+    'The log says I was "promiscuous" and that I was "in a relationship" with Connor.',
+    # the child's own description, attributed to her
+    "She spoke warmly about Faz and described him as her boyfriend.",
 ]
 
 
@@ -106,6 +116,10 @@ UNFOLLOWED = [
     ({"oel.txt": "Search of the flat at 9 Quarry Row under s.18 on 04/05/2016: bedding seized as KD/2 and "
                  "submitted to the lab, results exhibited KD/5.\n"},
      None),
+    # another child not identified is a line about other victims
+    ({"summary.txt": "Suspects: S1 Lewis ASHCROFT.\nIP1 said that a girl from her school known as Shannon "
+                     "had also been driven to the flat. Shannon has not been identified or spoken to.\n"},
+     "other_victims"),
 ]
 
 
@@ -336,6 +350,12 @@ MI_CASES = [
      "On 2 September 2021 Ruby told a teaching assistant, Mrs Jan OYELOWO, what had happened. "
      "Mrs Oyelowo recorded this on the safeguarding log.\n",
      {"BRAITHWAITE": "victim", "OYELOWO": "witness"}, set()),
+    # a second child named by the first and "not spoken to"; a friend who went with the child
+    ("Victims: IP1 Mia DALE (14), IP2 Demi ASHCROFT (15).\nIP1 ABE completed 10/03, DVD MD/1.\n"
+     "IP2 Demi ASHCROFT (15) named by IP1 as also taken to the flat. ASHCROFT not spoken to.\n",
+     {"ASHCROFT": "victim"}, {"DALE"}),
+    ("Friend. Chloe BRANNAGH (15), IP1's school friend, went with IP1 to the flat and met S1 there.\n"
+     "No statement has been taken from BRANNAGH.\n", {"BRANNAGH": "witness"}, set()),
 ]
 
 

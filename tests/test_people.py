@@ -170,6 +170,11 @@ ROLES = [
     ("Ruby (12) told a teaching assistant that he did stuff to her. Ruby CALDER is the sister of IP1.\n",
      "CALDER", "victim"),  # she disclosed abuse of herself
     ("Social worker Jane PEMBERTON attended the strategy meeting.\n", "PEMBERTON", None),  # a professional
+    # another child, though "not identified" is a suspect's cue
+    ("IP1 said that a girl from her school known as Shannon REEVE had also been driven there. "
+     "REEVE has not been identified.\n", "REEVE", "victim"),
+    # a possessive label is someone else's: the number saved in the IP's phone is the suspect's
+    ("A second man known as Dean FARRIS raped her.\nNumber saved in IP's phone as FARRIS.\n", "FARRIS", "suspect"),
 ]
 
 
@@ -224,6 +229,15 @@ def test_a_label_with_a_quoted_name_is_not_the_nickname_of_the_name_before_it() 
     bannerman = _one(ctx, "BANNERMAN")
     assert "TIZ" not in bannerman.nicknames and bannerman.labels == {"S2"}
     assert any(p.labels == {"S3"} and "TIZ" in p.nicknames for p in find_people(ctx))
+
+
+def test_a_label_after_a_full_stop_opens_the_next_sentence() -> None:
+    ctx = make_ctx({"a.txt": "IP1 ............. Kayleigh MORROW, DOB 02/05/2001\n"
+                    "S2 ........ male known as KEZ - not identified\n"
+                    "S2 KEZ. IP1 describes him as in his twenties.\n"})
+    morrow = _one(ctx, "MORROW")
+    kez = next(p for p in find_people(ctx) if "KEZ" in p.nicknames)
+    assert morrow.labels == {"IP1"} and kez.labels == {"S2"} and kez is not morrow
 
 
 @pytest.mark.parametrize("text", [

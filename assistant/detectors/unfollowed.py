@@ -25,6 +25,7 @@ from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp, opens_unit, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
+from assistant.nlp.people import find_people
 from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
 from assistant.nlp.status import RAISE, StatusCue, classify
@@ -390,6 +391,12 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
     return False
 
 
+def _only_children(ctx: CaseContext, seg: int) -> bool:
+    """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
+    roles = {p.role for p in find_people(ctx) if any(mm.seg == seg for mm in p.mentions)}
+    return roles == {"victim"}
+
+
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
     """Does the segment open a line that is an item of its own (numbered, a row, an entry)?
     It may start after the item's own marker ("2. ", "- ", "(b) ")."""
@@ -612,6 +619,12 @@ class UnfollowedInquiryDetector(Detector):
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         self._seg_text = [s.text for s in ctx.segments]
         ms = self._mentions(ctx)
+        for m in ms:
+            if m.kind == "suspect" and m.status.status in _EXPLICIT and _IDENTIFY_SUSPECT.search(
+                    self._seg_text[m.seg]) and _only_children(ctx, m.seg):
+                # "Shannon has not been identified": the person named there is another child
+                # (the case's person list), so the line is about other victims, not a suspect
+                m.kind = "other_victims"
         self._term_df: dict[str, int] = {}
         for i in {m.seg for m in ms}:
             for t in _distinct_terms(self._seg_text[i]):
@@ -667,8 +680,17 @@ class UnfollowedInquiryDetector(Detector):
         # sees every place the kind is left open); another line becomes a suggestion of its
         # own only when it is about a distinct object and plainly left undone.
         conf, line, why = lines[0]
-        extra = [t for t in lines[1:] if t[0] >= 0.6 and (
-            _distinct_line(ctx, t[1], line) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
+        # A lead joined from a record print's consecutive fields can hold several objects: a
+        # line is its own when it differs from the lead's first explicit entry (its head), and
+        # from every line kept before it.
+        heads = [[m for m in line if m.status.status in _EXPLICIT][:1] or line[:1]]
+        extra = []
+        for t in lines[1:]:
+            if len(extra) >= MAX_LINES - 1 or t[0] < 0.6:
+                continue
+            if _separate_line(ctx, t[1], line) or all(_distinct_line(ctx, t[1], h) for h in heads):
+                extra.append(t)
+                heads.append([m for m in t[1] if m.status.status in _EXPLICIT][:1] or t[1][:1])
         rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
         out = [self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0})]
         for rank, (conf, line, why) in enumerate(extra, start=1):

@@ -61,6 +61,7 @@ _SUSPECT_ACCOUNT = re.compile(
     r"\binterview(?:ed)?\s*[-:\u2013]",
     re.I,
 )
+_PREP_OBJECT = re.compile(r"\b(?:with|by|from|to|towards|for|of)\s+(?:the\s+)?\S+", re.I)
 _SUSPECT_WORDS = {"suspect", "suspects", "accused", "man", "male", "driver", "defendant"}
 # Quotation marks OCR scatters through scanned text: read as spaces when matching wording (the
 # offsets stay those of the page), so a stray mark does not split a phrase.
@@ -230,7 +231,11 @@ class VictimBlamingDetector(Detector):
         for i, m in found:
             entry, src, _ = lex.patterns[i]
             a, b = m.start(), m.end()
-            if (inside(qs, a, b) or _closed_later(text, a, b)) and not _record_quoted(text, qs, a, b):
+            # Quoted: the wording lies in a quotation, or opens inside one and runs on past its
+            # closing mark ('that I was "in a relationship" with Connor').
+            opens_quoted = any(s <= a < e < b and e - a >= 4 for s, e in qs)
+            if (inside(qs, a, b) or opens_quoted or _closed_later(text, a, b)) and not _record_quoted(
+                    text, qs, a, b):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
@@ -266,6 +271,8 @@ class VictimBlamingDetector(Detector):
         cut = max(window.rfind(";"), window.rfind(". "), window.rfind(", "))
         subj = window[cut + 1:] if cut != -1 else window
         subj += " " + " ".join(text[a:b].split()[:1])
+        # "Chats with KEZ appear consensual": a suspect after a preposition is not the subject
+        subj = _PREP_OBJECT.sub(" ", subj)
         if _SUSPECT_SUBJECT.search(subj):
             return not re.search(r"\b(?:she|her|IP\d?|V\d|(?:VIC|YP|C|CYP|CH)\d{1,2}|girls?|boys?|child|"
                                  r"victim|complainant|lady|"

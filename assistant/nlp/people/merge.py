@@ -69,9 +69,13 @@ class PeopleRegistry:
             for m in self.role_label.finditer(chunk):
                 gap = chunk[m.end():] if at_end else chunk[: m.start()]
                 # "WIT2 (S) WAINHOUSE, Ellie": a status mark in brackets is not a gap
-                g = re.sub(r"\([A-Za-z]{1,3}\)", "", gap).strip(" :-\u2013(),\"'|")
+                g = re.sub(r"\([A-Za-z]{1,3}\)", "", gap)
+                # "IP1 ............. Kayleigh MORROW": a dot leader of a record print is no gap
+                g = re.sub(r"\.{3,}|\u2026+", "", g).strip(" :-\u2013(),\"'|")
                 if any(ch.isdigit() for ch in g):
                     continue  # "(13) V3 CROFT": the label belongs to the next person
+                if not at_end and re.search(r"[.;!?]", g):
+                    continue  # "S2 KEZ. IP1 describes him...": the label opens the next sentence
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
                     pass
                 elif len(g) > (0 if at_end else 2):

@@ -32,6 +32,8 @@ DISCLOSER_AFTER = rule_rx("people", "discloser_after")
 # "sexual activity with X", "raped by X", "given vodka by X": X is the one accused.
 AGENT_BEFORE = rule_rx("people", "agent_before")
 PROTECTED_BEFORE = rule_rx("people", "protected_before")
+# "a girl from her school known as Shannon": another child, not an adult suspect
+CHILD_BEFORE = rule_rx("people", "child_before")
 AGENT_AFTER = rule_rx("people", "agent_after")
 # "Suspects: A; B", "Victim - C": a role heading inside the segment.
 INLINE_ROLE = rule_rx("people", "inline_role")
@@ -141,8 +143,11 @@ def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
     if protected:
         # "CAWN served on NOM4 in respect of Child B": the child the action protects
         vote(p, "protected_before")
+    child = CHILD_BEFORE.search(text[max(0, a - 70):a]) is not None
+    if child:
+        vote(p, "child_before")
     for role, cue in STRONG_CUES.items():
-        if cue.search(near) and not (protected and role == "suspect"):
+        if cue.search(near) and not ((protected or child) and role == "suspect"):
             vote(p, f"strong_{role}")
     if DISCLOSER_AFTER.match(text[b:b + 160]):
         # "Ruby (12) told a teaching assistant that he did stuff to her": the one who
