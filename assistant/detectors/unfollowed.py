@@ -391,6 +391,22 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
     return False
 
 
+# Kinds of premises a camera, a search or a record belongs to: two mentions naming different
+# ones are about different objects even in one town.
+_PREMISES = re.compile(
+    r"\b(?:garage|petrol\s+station|filling\s+station|(?:bus|train|railway|coach)\s+(?:station|interchange|stop)|"
+    r"interchange|shop|store|supermarket|off[- ]licen[cs]e|takeaway|kebab|chip\s+shop|restaurant|caf[eé]|pub|bar|"
+    r"club|hotel|motel|B&B|guest\s*house|arcade|park|car\s+park|school|academy|college|library|hospital|"
+    r"shopping\s+(?:centre|center)|precinct|market|leisure\s+centre|cinema|flat|house|caravan|taxi\s+rank|"
+    r"McDonald'?s|KFC|Costcutter|Spar|Tesco|Asda|Aldi|Lidl|Co-?op|Greggs|Shell|BP|Esso|Texaco)\b",
+    re.I,
+)
+
+
+def _premises(text: str) -> set[str]:
+    return {" ".join(m.group(0).lower().split()) for m in _PREMISES.finditer(text)}
+
+
 def _only_children(ctx: CaseContext, seg: int) -> bool:
     """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
     roles = {p.role for p in find_people(ctx) if any(mm.seg == seg for mm in p.mentions)}
@@ -581,6 +597,7 @@ class UnfollowedInquiryDetector(Detector):
                 out.append(True)
                 continue
             if any(_facets_agree(o.kind, self._seg_text[o.seg], self._seg_text[dones[j].seg])
+                   and self._same_object(o, dones[j])
                    for t in o.distinct for j in by_term.get(t, ())):
                 out.append(True)
                 continue
@@ -606,9 +623,14 @@ class UnfollowedInquiryDetector(Detector):
 
     def _same_object(self, o: _Mention, d: _Mention) -> bool:
         """False when the two mentions name different objects of their kind: each names a
-        person code, a quoted name, an exhibit, a phone or a registration, and none is shared."""
+        person code, a quoted name, an exhibit, a phone or a registration, and none is shared;
+        or each names a kind of premises and none is shared ("Shell garage Wrenham Rd CCTV" is
+        not answered by "Wrenham bus interchange CCTV viewed")."""
         a, b = self._objects(o), self._objects(d)
-        return not (a and b) or bool(a & b)
+        if a and b and not (a & b):
+            return False
+        pa, pb = _premises(self._seg_text[o.seg]), _premises(self._seg_text[d.seg])
+        return not (pa and pb) or bool(pa & pb)
 
     def _objects(self, m: _Mention) -> set[str]:
         text = self._seg_text[m.seg]

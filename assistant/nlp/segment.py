@@ -41,6 +41,8 @@ NEW_UNIT = re.compile(
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600
+# A line ending on a word that needs what follows: the next line carries on the sentence.
+_DANGLING = re.compile(r"(?:\b(?:and|or|of|to|the|with|by|from|a|an)|[,&])$", re.I)
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -75,10 +77,13 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
         starts_unit = bool(NEW_UNIT.match(line))
         # A line that starts in lower case after a line with no closing punctuation carries
         # on the same sentence (wrapped text in notebooks and narrow columns).
+        # So does any line after one left open: an unclosed bracket or a trailing "and",
+        # "of", "with"... ("Shell garage Wrenham Rd CCTV (V1 and" / "S1 in shop ...").
         continues = (
             bool(prev_line)
-            and stripped[:1].islower()
             and not prev_line.endswith((".", ":", ";", "!", "?", "|"))
+            and (stripped[:1].islower() or prev_line.count("(") > prev_line.count(")")
+                 or _DANGLING.search(prev_line) is not None)
         )
         prev_closed = not continues and (
             prev_line.endswith((":", ";"))

@@ -34,6 +34,9 @@ AGENT_BEFORE = rule_rx("people", "agent_before")
 PROTECTED_BEFORE = rule_rx("people", "protected_before")
 # "a girl from her school known as Shannon": another child, not an adult suspect
 CHILD_BEFORE = rule_rx("people", "child_before")
+# "SUS | P5 | "SMUDGE"": a person list's row opens with the role code; "the male known as"
+ROW_ROLE = rule_rx("people", "row_role")
+MALE_KNOWN_AS = rule_rx("people", "male_known_as")
 AGENT_AFTER = rule_rx("people", "agent_after")
 # "Suspects: A; B", "Victim - C": a role heading inside the segment.
 INLINE_ROLE = rule_rx("people", "inline_role")
@@ -143,6 +146,13 @@ def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
     if protected:
         # "CAWN served on NOM4 in respect of Child B": the child the action protects
         vote(p, "protected_before")
+    row = ROW_ROLE.match(text[text.rfind("\n", 0, a) + 1:a])
+    if row:
+        h = row.group("h").lower()
+        p.role_votes["victim" if h[0] in "vi" else "witness" if h[0] == "w" else "suspect"] += \
+            _WEIGHTS["row_role"]["heading"]
+    if MALE_KNOWN_AS.search(text[max(0, a - 60):a]):
+        vote(p, "male_known_as")
     child = CHILD_BEFORE.search(text[max(0, a - 70):a]) is not None
     if child:
         vote(p, "child_before")
