@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -214,7 +215,8 @@ class VictimBlamingDetector(Detector):
 
     # --- finding the wording ----------------------------------------------------------------
 
-    def candidates(self, text: str, suspects: set[str] | None = None) -> list[_Hit]:
+    def candidates(self, text: str, suspects: set[str] | None = None,
+                   victims: set[str] | None = None) -> list[_Hit]:
         """Every blaming phrase of one sentence that is not excused by its context."""
         lex = load_vb_lexicon()
         if len(text) < 8:
@@ -242,7 +244,7 @@ class VictimBlamingDetector(Detector):
             if self._suspects_words(norm, a, suspects or set()):
                 continue
             if entry.family in _PERSONAL_FAMILIES and self._about_suspect(
-                    norm, a, b, suspects or set()):
+                    norm, a, b, suspects or set(), victims or set()):
                 continue
             hits.append(_Hit(entry, a, b, src))
         return hits
@@ -264,7 +266,9 @@ class VictimBlamingDetector(Detector):
         return False
 
     @staticmethod
-    def _about_suspect(text: str, a: int, b: int, suspects: set[str]) -> bool:
+    def _about_suspect(
+        text: str, a: int, b: int, suspects: set[str], victims: Collection[str] = frozenset()
+    ) -> bool:
         """True when the wording describes a suspect, not the child ("S1 is manipulative")."""
         lo = max(0, a - 60)
         window = text[lo:a]
@@ -278,13 +282,15 @@ class VictimBlamingDetector(Detector):
                                  r"victim|complainant|lady|"
                                  r"young\s+(?:person|woman|man|people)|daughter)\b", subj, re.I)
         words = set(tokens(subj))
-        return bool(words & suspects) and not (words & {"she", "her", "ip", "girl", "child", "victim"})
+        # "the contact between Jade and BRANAGH was consensual": the child is named too
+        return bool(words & suspects) and not (words & ({"she", "her", "ip", "girl", "child", "victim"} | set(victims)))
 
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         suspects = {t for p in find_people(ctx) if p.role == "suspect" for t in p.key_terms()}
+        victims = {t for p in find_people(ctx) if p.role == "victim" for t in p.key_terms()} - suspects
         findings: list[_Finding] = []
         for i, seg in enumerate(ctx.segments):
-            hits = self.candidates(seg.text, suspects)
+            hits = self.candidates(seg.text, suspects, victims)
             if hits:
                 findings.extend(self._group(i, seg.text, hits))
         findings = self._join_wrapped(ctx, findings)

@@ -64,9 +64,18 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
     # On a page typed in capitals (older record systems) a line in capitals is not a heading.
     long_lines = [text[a:b].strip() for a, b in _lines(text) if b - a >= 20]
     caps_page = bool(long_lines) and sum(ln.isupper() for ln in long_lines) >= 0.5 * len(long_lines)
-    for ls, le in _lines(text):
+    # OCR of a page with wide line spacing puts a blank line after every line: there one
+    # blank line is a line break, not a paragraph's end (the other signs still end it).
+    spans = list(_lines(text))
+    filled = [bool(text[a:b].strip()) for a, b in spans]
+    singles = sum(1 for k in range(1, len(spans) - 1) if not filled[k] and filled[k - 1] and filled[k + 1])
+    double_spaced = sum(filled) >= 6 and singles >= 0.6 * sum(filled)
+    for k, (ls, le) in enumerate(spans):
         line = text[ls:le]
         stripped = line.strip()
+        if (double_spaced and not stripped and "\f" not in line and 0 < k < len(spans) - 1
+                and filled[k - 1] and filled[k + 1]):
+            continue
         if not stripped or "\f" in line:
             if cur_start is not None:
                 yield cur_start, cur_end, False

@@ -150,6 +150,12 @@ def _vote_label_then_code(line: str, votes: _Votes) -> None:
             votes[code][role2] += 1
 
 
+def label_weight(label: str) -> float:
+    """How much a role label says about the role: an incident room's nominal number ("N7")
+    is given to every person in the inquiry, suspect or witness, so it says nothing."""
+    return 0.0 if re.fullmatch(r"N\d{1,3}", label) else 1.0
+
+
 def norm_label(m: re.Match[str], own: frozenset[str] = frozenset()) -> tuple[str, str] | None:
     """(label, role) of a role-label match: "IP1"/"V1"/"VIC1" -> ("IP1", "victim"). A code the
     file defines for itself (``own``) keeps its own prefix ("NOM1" stays "NOM1"), so it never

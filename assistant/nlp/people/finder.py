@@ -22,6 +22,7 @@ from assistant.nlp.entities import find_officers
 from assistant.nlp.people.codes import (
     LETTER_LABEL,
     ROLE_LABEL,
+    label_weight,
     learn_role_codes,
     norm_label,
     role_label_rx,
@@ -139,7 +140,7 @@ class PeopleFinder(PeopleRegistry):
                 owner.labels.add(label)
                 owner.label_roles[label] = role
                 self.by_label.setdefault(label, owner)
-                owner.role_votes[role] += 4
+                owner.role_votes[role] += 4 * label_weight(label)
             return False
         p = owner or self.person_for(nick=nick)
         if owner is not None:
@@ -170,7 +171,7 @@ class PeopleFinder(PeopleRegistry):
             p.labels.add(lab[0])
             p.label_roles[lab[0]] = lab[1]
             self.by_label[lab[0]] = p
-            p.role_votes[lab[1]] += 4
+            p.role_votes[lab[1]] += 4 * label_weight(lab[0])
 
     def _owner_before(self, i: int, text: str, pos: int) -> Person | None:
         """The person a nickname belongs to: the last name mentioned just before it."""
@@ -295,7 +296,7 @@ class PeopleFinder(PeopleRegistry):
                 p = q if q is not None else self.person_for(label=hit.label)
                 p.label_roles[hit.label] = hit.role
                 p.mentions.append(Mention(i, s.start + hit.start, s.start + hit.end, hit.text, "label"))
-                p.role_votes[hit.role] += 3
+                p.role_votes[hit.role] += 3 * label_weight(hit.label)
 
 
 class _Background:

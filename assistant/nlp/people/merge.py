@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from assistant.nlp.people.codes import ROLE_LABEL, norm_label
+from assistant.nlp.people.codes import ROLE_LABEL, label_weight, norm_label
 from assistant.nlp.people.model import Person
 from assistant.types import Segment
 
@@ -94,7 +94,7 @@ class PeopleRegistry:
                 p.labels.add(label)
                 p.label_roles[label] = role
                 self.by_label[label] = p
-                p.role_votes[role] += 4
+                p.role_votes[role] += 4 * label_weight(label)
 
     def merge_aliases(self) -> None:
         """A nickname that is another person's surname ('a male called KEYWORTH') is that person."""
