@@ -704,15 +704,10 @@ class UnfollowedInquiryDetector(Detector):
         conf, line, why = lines[0]
         # A lead joined from a record print's consecutive fields can hold several objects and
         # bare mentions: a line is its own when it differs from the lead's explicit entries
-        # (its head: what the file says is left undone), and from every line kept before it.
-        heads = [[m for m in line if m.status.status in _EXPLICIT] or line[:1]]
-        extra = []
-        for t in lines[1:]:
-            if len(extra) >= MAX_LINES - 1 or t[0] < 0.6:
-                continue
-            if _separate_line(ctx, t[1], line) or all(_distinct_line(ctx, t[1], h) for h in heads):
-                extra.append(t)
-                heads.append([m for m in t[1] if m.status.status in _EXPLICIT] or t[1][:1])
+        # (its head: what the file says is left undone).
+        head = [m for m in line if m.status.status in _EXPLICIT] or line[:1]
+        extra = [t for t in lines[1:] if t[0] >= 0.6 and (
+            _distinct_line(ctx, t[1], head) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
         rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
         out = [self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0})]
         for rank, (conf, line, why) in enumerate(extra, start=1):
