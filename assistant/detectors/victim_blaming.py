@@ -162,6 +162,14 @@ _THIRD_PERSON = re.compile(r"\b(?:CYP|IP|VIC|YP|V|C)\s?\d\b|\b(?:herself|himself
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|I'm|I've|we|us|our)\b")
 
 
+_WORD_QUOTE = re.compile(r"(?<!\w)['\u2018\"\u201c](?P<q>[A-Za-z][\w -]{2,30}?)['\u2019\"\u201d](?!\w)")
+
+
+def _word_quotes(text: str) -> list[tuple[int, int]]:
+    """Words in quotation marks, single ones too ("older 'boyfriend'": someone's word, cited)."""
+    return [(m.start("q"), m.end("q")) for m in _WORD_QUOTE.finditer(text)]
+
+
 def _record_quoted(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
     """True when the quotation around [a, b) is another record's wording about the child (a
     schedule quoting a report: "CYP1 out again, putting herself at risk"), not someone's own
@@ -235,7 +243,9 @@ class VictimBlamingDetector(Detector):
             a, b = m.start(), m.end()
             # Quoted: the wording lies in a quotation, or opens inside one and runs on past its
             # closing mark ('that I was "in a relationship" with Connor').
-            opens_quoted = any(s <= a < e < b and e - a >= 4 for s, e in qs)
+            opens_quoted = any(s <= a < e < b and e - a >= 4 for s, e in qs) or any(
+                # "older 'boyfriend'": most of the wording is a word in quotation marks
+                2 * (min(b, e) - max(a, s)) > b - a for s, e in _word_quotes(text))
             if (inside(qs, a, b) or opens_quoted or _closed_later(text, a, b)) and not _record_quoted(
                     text, qs, a, b):
                 continue
