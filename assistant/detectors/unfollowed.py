@@ -25,9 +25,9 @@ from assistant.detectors.base import Detector
 from assistant.detectors.common import cite_segment, clamp, opens_unit, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
-from assistant.nlp.people import find_people
 from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
+from assistant.nlp.people import find_people
 from assistant.nlp.status import RAISE, StatusCue, classify
 from assistant.types import Segment, Suggestion
 
