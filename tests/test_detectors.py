@@ -135,6 +135,15 @@ def test_unfollowed_inquiry(docs: dict[str, str], kind: str | None) -> None:
         assert kind in kinds, [s.title for s in out]
 
 
+def test_unfollowed_a_crime_transferred_between_forces_is_not_a_payment() -> None:
+    ctx = make_ctx({"record.txt": "Linked: RNP/N/19/004417 (Rail Network Police - TRANSFER IN).\n"
+                                  "OUTSTANDING ACTIONS AT TRANSFER: none listed.\n"
+                                  "She said he sent her a bank transfer of 40 pounds; not pursued.\n"})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    fin = [c.quote for s in out if s.kind == "financial" for c in s.citations]
+    assert fin and all("bank transfer" in q for q in fin), fin
+
+
 RESULTS_RECORDED = [
     "ACT 12 | Download of IP handset | Status: Complete. Download complete, report exhibited RJ/7.",
     "PNC and PND checks on the VRM: no trace.",
@@ -356,6 +365,14 @@ MI_CASES = [
      {"ASHCROFT": "victim"}, {"DALE"}),
     ("Friend. Chloe BRANNAGH (15), IP1's school friend, went with IP1 to the flat and met S1 there.\n"
      "No statement has been taken from BRANNAGH.\n", {"BRANNAGH": "witness"}, set()),
+    # statements listed under a heading that says they were obtained; a line-of-enquiry code
+    # ("LOE18 Witness - ...") is not a person
+    ("Victim: IP1 Amy ROTH (14).\n2. Evidence obtained\n- ABE interview of IP1, 14/03/2019 (MO/1).\n"
+     "- MG11 statements from Sharon ASHWORTH (mother, first disclosure) and Deborah FINNEY (care home).\n"
+     "3. Outstanding\n- Jade WESTON, present at the flat, not seen.\n",
+     {"WESTON": "witness"}, {"ASHWORTH", "FINNEY"}),
+    ("LOE18 Witness - Jade WESTON Present at the flat on 02/03. Visited 22/03, mother asked officers to "
+     "call back another day.\n", {"WESTON": "witness"}, {"LOE18"}),
 ]
 
 

@@ -136,6 +136,14 @@ _GENERIC: dict[str, re.Pattern[str]] = {
 }
 
 
+# A heading whose list records what was done, and the items of such a list.
+_DONE_HEADING = re.compile(
+    r"^(?:\d+[.)]\s*)?(?:evidence|statements?|accounts?|interviews?|actions?|enquiries|lines)?\s*"
+    r"(?:obtained|secured|gathered|taken|completed|done|resulted|on\s+file)\b(?!.*\b(?:not|outstanding|to\s+do)\b)",
+    re.I)
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
 # Confidence: a base by role, raised when a line says the interview is missing.
 _BASE_CONF = {"victim": 0.5, "suspect": 0.55, "witness": 0.5}
 _CUE_CONF = {"victim": 0.3, "suspect": 0.25, "witness": 0.2}
@@ -160,6 +168,7 @@ class MissingInterviewDetector(Detector):
 
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         out: list[Suggestion] = []
+        self._ctx = ctx
         self._seg_text = [sg.text for sg in ctx.segments]
         people = find_people(ctx)
         self._by_seg: dict[int, list[tuple[Person, int, int]]] = {}
@@ -268,6 +277,9 @@ class MissingInterviewDetector(Detector):
         for m, t in texts:
             if any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
                 done = True
+            elif m.how not in ("pronoun", "generic") and TERMS[role].search(t) and not NOT_DONE[role].search(t) \
+                    and self._under_done_heading(m.seg):
+                done = True  # "2. Evidence obtained / - MG11 statements from A (mother) and B"
             nm = NOT_DONE[role].search(t)
             if nm and self._owns(p, m.seg, nm.start()):
                 not_at.append((m, nm.group(0)))
@@ -277,6 +289,24 @@ class MissingInterviewDetector(Detector):
                 if pm:
                     not_at.append((m, pm.group(0).strip()))
         return done, not_at
+
+    def _under_done_heading(self, seg: int) -> bool:
+        """Is segment ``seg`` a list item under a heading that says its items were done
+        ("Evidence obtained", "Statements taken", "Completed actions")?"""
+        ctx = self._ctx
+        sg = ctx.segments[seg]
+        page = ctx.page_text(sg.document, sg.page)
+        lines = page[:sg.start].rstrip("\n").split("\n")[-8:]
+        for line in reversed(lines):
+            t = line.strip()
+            if not t:
+                continue
+            if len(t) <= 60 and _DONE_HEADING.search(t):
+                return True
+            if not _LIST_ITEM.match(t):
+                return False
+            # an earlier item of the same list: look further up
+        return False
 
     @staticmethod
     def _relevant_witness(ctx: CaseContext, p: Person, texts: list[tuple[Mention, str]], missing: bool) -> bool:

@@ -47,7 +47,8 @@ _NOT_SUSPECTED = rule_rx("people", "not_suspected")
 # Codes that are never a person's role: ranks, forms, references, outcome codes.
 _NOT_PERSON_CODES = frozenset(
     "PC DC DS DI DCI DSI DCS SIO OIC PS SGT INSP CI MG ACT ACTION CAD OC HO REF EX EXH ST NO ID DOB CRN URN "
-    "SOA PACE AB JS PNC PND CR CRIS CC LOG ENTRY ITEM PAGE P PG PARA TASK LOI OP Q A B D E F G H".split()
+    "SOA PACE AB JS PNC PND CR CRIS CC LOG ENTRY ITEM PAGE P PG PARA TASK LOI LOE OR MSG TIU FSR OP Q "
+    "A B D E F G H".split()
 )
 # "Person B", "Male A", "Child C": a lettered label with no role in it.
 LETTER_LABEL = rule_rx("people", "letter_label")
