@@ -144,6 +144,15 @@ def test_unfollowed_a_crime_transferred_between_forces_is_not_a_payment() -> Non
     assert fin and all("bank transfer" in q for q in fin), fin
 
 
+@pytest.mark.parametrize("line", [
+    "- Callum DEAKIN - cousin, saw Mo at the flat. No statement yet. Mob 07700 900744.",
+    "He is happy to speak to police and can be contacted through the hotel on 07700 900651 (hotel duty mobile).",
+])
+def test_unfollowed_a_contact_number_is_not_a_phone_line(line: str) -> None:
+    out = UnfollowedInquiryDetector().detect(make_ctx({"log.txt": line + "\n"}))
+    assert not [s for s in out if s.kind == "phone_digital"], [s.title for s in out]
+
+
 RESULTS_RECORDED = [
     "ACT 12 | Download of IP handset | Status: Complete. Download complete, report exhibited RJ/7.",
     "PNC and PND checks on the VRM: no trace.",
