@@ -153,6 +153,12 @@ def test_unfollowed_a_contact_number_is_not_a_phone_line(line: str) -> None:
     assert not [s for s in out if s.kind == "phone_digital"], [s.title for s in out]
 
 
+@pytest.mark.parametrize("heading", ["3.6 Other children.", "SECTION 2 - OTHER CHILDREN AND ADULTS OF CONCERN"])
+def test_unfollowed_a_heading_is_not_a_line(heading: str) -> None:
+    out = UnfollowedInquiryDetector().detect(make_ctx({"review.txt": heading + "\n"}))
+    assert out == [], [s.title for s in out]
+
+
 RESULTS_RECORDED = [
     "ACT 12 | Download of IP handset | Status: Complete. Download complete, report exhibited RJ/7.",
     "PNC and PND checks on the VRM: no trace.",

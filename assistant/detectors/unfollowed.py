@@ -407,6 +407,12 @@ def _premises(text: str) -> set[str]:
     return {" ".join(m.group(0).lower().split()) for m in _PREMISES.finditer(text)}
 
 
+# A heading, not a sentence: a few words after a number, or a form's section title.
+_HEADING_LIKE = re.compile(
+    r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|[A-Z][.)])\s+)?(?:[A-Za-z'&/-]+\s*){1,3}[.:]?\s*$|"
+    r"^\s*(?:SECTION|PART|APPENDIX)\s+\w+\b[^a-z]*$")
+
+
 def _only_children(ctx: CaseContext, seg: int) -> bool:
     """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
     roles = {p.role for p in find_people(ctx) if any(mm.seg == seg for mm in p.mentions)}
@@ -495,6 +501,8 @@ class UnfollowedInquiryDetector(Detector):
                     trail = self._trailing_status(ctx, i, rules[kind].done_rx)
                     if trail is not None and (trail.status != "pending" or st.status == "mention"):
                         st = StatusCue(trail.status, -1, -1, trail.cue)
+                if st.status == "mention" and _HEADING_LIKE.match(text):
+                    continue  # "3.6 Other children.", "SECTION 2 - OTHER CHILDREN": a heading
                 out.append(_Mention(i, kind, (a, b), st, _distinct_terms(text), _content_words(text)))
             self._own_cues(out[first_new:], text)
         return out
