@@ -231,6 +231,20 @@ def test_a_label_with_a_quoted_name_is_not_the_nickname_of_the_name_before_it() 
     assert any(p.labels == {"S3"} and "TIZ" in p.nicknames for p in find_people(ctx))
 
 
+def test_a_role_word_then_a_name_in_capitals_is_a_person() -> None:
+    ctx = make_ctx({"a.txt": "Suspects: S1 Darren PLUMMER, S2 Connor HAVILAND. Third suspect BASH: not identified.\n"
+                             "Suspect DNA results awaited.\n"})
+    assert sorted(p.display for p in find_people(ctx)) == ["BASH", "Connor HAVILAND", "Darren PLUMMER"]
+
+
+def test_a_nickname_after_another_person_described_is_not_the_name_before() -> None:
+    ctx = make_ctx({"a.txt": 'She was raped at the flat by Lewis PRENDERGAST ("Prendo") and by the driver she '
+                             "called Mo.\n"})
+    prendergast = _one(ctx, "PRENDERGAST")
+    assert "Mo" not in prendergast.nicknames
+    assert any("Mo" in p.nicknames for p in find_people(ctx) if p is not prendergast)
+
+
 def test_a_label_after_a_full_stop_opens_the_next_sentence() -> None:
     ctx = make_ctx({"a.txt": "IP1 ............. Kayleigh MORROW, DOB 02/05/2001\n"
                     "S2 ........ male known as KEZ - not identified\n"

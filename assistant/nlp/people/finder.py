@@ -47,6 +47,12 @@ from assistant.types import Segment
 Spans = list[tuple[int, int]]
 
 
+
+# Between a name and a nickname: another person is described ("and by the driver she called").
+_ANOTHER_PERSON = re.compile(
+    r"\b(?:and|or|another|other|second|third|a|an|the)\s+(?:\w+\s+){0,2}"
+    r"(?:man|male|men|driver|girl|boy|friend|woman|female|lad|youth|person)\b", re.I)
+
 class PeopleFinder(PeopleRegistry):
     """Collects people from a case's segments. Use ``find_people(ctx)``."""
 
@@ -186,6 +192,8 @@ class PeopleFinder(PeopleRegistry):
                         best, best_end = p, rel_end
         if best is not None and self.role_label.search(text[best_end:pos]):
             return None  # "S3 Leon X (30); and S4, an older man called "Uncle Jim"": S4's name
+        if best is not None and _ANOTHER_PERSON.search(text[best_end:pos]):
+            return None  # "by Lewis X ("Prendo") and by the driver she called Mo": the driver's name
         return best
 
     # -- spaCy ------------------------------------------------------------------------------

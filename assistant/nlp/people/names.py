@@ -32,6 +32,7 @@ LABEL_QUOTED = rule_rx("people", "label_quoted")
 TITLE_NAME = rule_rx("people", "title_name")
 MIXED = rule_rx("people", "mixed")
 NICK = rule_rx("people", "nick")
+ROLE_WORD_CAPS = rule_rx("people", "role_word_caps")
 QUOTED_NICK = rule_rx("people", "quoted_nick")
 BRACKET_QUOTED = rule_rx("people", "bracket_quoted")
 # "another girl (Jade - surname not known)", "a male (Benny)": a first name in brackets after a
@@ -76,6 +77,12 @@ class NickHit:
 def free(taken: Spans, a: int, b: int) -> bool:
     """Whether ``[a, b)`` overlaps none of the ``taken`` spans."""
     return not any(a < e and s_ < b for s_, e in taken)
+
+
+# Capitals that are codes or record words, never a person's name.
+NOT_A_NAME_CODE = frozenset(
+    "DNA PNC PND CCTV ANPR ABE VRI NFA RUI CAWN SARC OIC SIO CPS CSC MASH NEV DFU HTCU CDR IMEI VRM SIM "
+    "RAPE ARRESTED INTERVIEWED CHARGED NOT NO THE AND WAS HAS NFD UNKNOWN NK TBC".split())
 
 
 def ok_first(word: str) -> bool:
@@ -247,6 +254,13 @@ def known_as_names(text: str, taken: Spans = ()) -> list[NickHit]:
     return _nick_hits(NICK, "known-as", text, taken)
 
 
+def role_word_caps_names(text: str, taken: Spans = ()) -> list[NickHit]:
+    """'Third suspect BASH: not identified': a role word, then a name in capitals alone (not a
+    code: DNA, PNC, CCTV...)."""
+    return [h for h in _nick_hits(ROLE_WORD_CAPS, "known-as", text, taken)
+            if h.nick.upper() not in NOT_A_NAME_CODE and h.nick.lower() not in first_names()]
+
+
 def bracket_quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
     """'NORBURN, Ashley ("Big Ash")': a quoted name in brackets after a name."""
     return _nick_hits(BRACKET_QUOTED, "bracket-quoted", text, taken)
@@ -270,4 +284,4 @@ def bracket_names(text: str, taken: Spans = ()) -> list[NickHit]:
 
 NickPattern = Callable[[str, Spans], list[NickHit]]
 NICK_PATTERNS: tuple[NickPattern, ...] = (
-    known_as_names, bracket_quoted_names, quoted_names, label_quoted_names, bracket_names)
+    known_as_names, bracket_quoted_names, quoted_names, label_quoted_names, bracket_names, role_word_caps_names)
