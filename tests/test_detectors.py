@@ -32,6 +32,8 @@ VB_FLAGGED = [
     ("GASKELL and IP were ina relationship over the summer.", "relationship"),
     ("IP1's account is undermined by her lifestyle.", "lifestyle"),
     ("Jade is making an informed choice to spend time with these males.", "informed choice"),
+    # a stray closing mark OCR put after a word
+    ("IP had willingly got\u2019 into the vehicle with the males.", "willingly"),
 ]
 def test_victim_blaming_two_acts_of_one_family_are_two_findings() -> None:
     ctx = make_ctx({"log.txt": "014 ST: CMP. VIC2 went to the flat willingly and organised the lifts herself.\n"})

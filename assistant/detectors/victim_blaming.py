@@ -66,6 +66,7 @@ _PREP_OBJECT = re.compile(r"\b(?:with|by|from|to|towards|for|of)\s+(?:the\s+)?\S
 _SUSPECT_WORDS = {"suspect", "suspects", "accused", "man", "male", "driver", "defendant"}
 # Quotation marks OCR scatters through scanned text: read as spaces when matching wording (the
 # offsets stay those of the page), so a stray mark does not split a phrase.
+_STRAY_MARK = re.compile(r"(?<=[a-z])[\u2019'](?=\s)")
 _OCR_MARKS = str.maketrans({"\u201c": " ", "\u201d": " ", "\u2018": " ", '"': " ", "`": " ",
                             **{c: a for a, cs in {"a": "àáâä", "e": "èéêë", "i": "ìíîï", "o": "òóôö",
                                                   "u": "ùúûü", "c": "ç", "n": "ñ"}.items()
@@ -229,7 +230,8 @@ class VictimBlamingDetector(Detector):
         lex = load_vb_lexicon()
         if len(text) < 8:
             return []
-        norm = text.translate(_OCR_MARKS)
+        # a stray mark OCR put after a word ("willingly got\u2019 into") reads as a space
+        norm = _STRAY_MARK.sub(" ", text.translate(_OCR_MARKS))
         found = [(i, m) for i in lex.patterns_for(_prefixes(norm))
                  for m in lex.patterns[i][2].finditer(norm) if m.end() - m.start() >= 3]
         # The sentence-level checks run only where some wording was found (most sentences
