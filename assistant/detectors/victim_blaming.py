@@ -67,7 +67,7 @@ _SUSPECT_WORDS = {"suspect", "suspects", "accused", "man", "male", "driver", "de
 # Quotation marks OCR scatters through scanned text: read as spaces when matching wording (the
 # offsets stay those of the page), so a stray mark does not split a phrase.
 _STRAY_MARK = re.compile(r"(?<=[a-z])[\u2019'](?=\s)")
-_OCR_MARKS = str.maketrans({"\u201c": " ", "\u201d": " ", "\u2018": " ", '"': " ", "`": " ",
+_OCR_MARKS = str.maketrans({"\u201c": " ", "\u201d": " ", "\u2018": " ", '"': " ", "`": " ", "_": " ",
                             **{c: a for a, cs in {"a": "àáâä", "e": "èéêë", "i": "ìíîï", "o": "òóôö",
                                                   "u": "ùúûü", "c": "ç", "n": "ñ"}.items()
                                for c in cs}})
