@@ -42,7 +42,9 @@ _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(]?[A-
 _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600
 # A line ending on a word that needs what follows: the next line carries on the sentence.
-_DANGLING = re.compile(r"(?:\b(?:and|or|of|to|the|with|by|from|a|an|as|that|is|was|were|are|be|been|her|his|their)|[,&])$", re.I)
+_DANGLING = re.compile(
+    r"(?:\b(?:and|or|of|to|the|with|by|from|a|an|as|that|is|was|were|are|be|been|her|his|their)|[,&])$", re.I
+)
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
