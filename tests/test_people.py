@@ -233,7 +233,7 @@ def test_a_label_with_a_quoted_name_is_not_the_nickname_of_the_name_before_it() 
 
 def test_a_role_word_then_a_name_in_capitals_is_a_person() -> None:
     ctx = make_ctx({"a.txt": "Suspects: S1 Darren PLUMMER, S2 Connor HAVILAND. Third suspect BASH: not identified.\n"
-                             "Suspect DNA results awaited.\n"})
+                             "Suspect DNA results awaited.\nSuspect RASSO review held 03/04.\n"})
     assert sorted(p.display for p in find_people(ctx)) == ["BASH", "Connor HAVILAND", "Darren PLUMMER"]
 
 
