@@ -415,8 +415,14 @@ _HEADING_LIKE = re.compile(
 
 def _only_children(ctx: CaseContext, seg: int) -> bool:
     """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
-    roles = {p.role for p in find_people(ctx) if any(mm.seg == seg for mm in p.mentions)}
-    return roles == {"victim"}
+    if "roles_by_seg" not in ctx.cache:
+        by_seg: dict[int, set[str | None]] = {}
+        for p in find_people(ctx):
+            for mm in p.mentions:
+                by_seg.setdefault(mm.seg, set()).add(p.role)
+        ctx.cache["roles_by_seg"] = by_seg
+    roles: dict[int, set[str | None]] = ctx.cache["roles_by_seg"]
+    return roles.get(seg) == {"victim"}
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
@@ -637,8 +643,14 @@ class UnfollowedInquiryDetector(Detector):
         a, b = self._objects(o), self._objects(d)
         if a and b and not (a & b):
             return False
-        pa, pb = _premises(self._seg_text[o.seg]), _premises(self._seg_text[d.seg])
+        pa, pb = self._premises_of(o.seg), self._premises_of(d.seg)
         return not (pa and pb) or bool(pa & pb)
+
+    def _premises_of(self, seg: int) -> set[str]:
+        """The premises a segment names, read once per segment (pairs of mentions ask often)."""
+        if seg not in self._seg_premises:
+            self._seg_premises[seg] = _premises(self._seg_text[seg])
+        return self._seg_premises[seg]
 
     def _objects(self, m: _Mention) -> set[str]:
         text = self._seg_text[m.seg]
@@ -648,6 +660,7 @@ class UnfollowedInquiryDetector(Detector):
     # -- step 3: suggestions ---------------------------------------------------------------
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
         self._seg_text = [s.text for s in ctx.segments]
+        self._seg_premises: dict[int, set[str]] = {}
         ms = self._mentions(ctx)
         for m in ms:
             if m.kind == "suspect" and m.status.status in _EXPLICIT and _IDENTIFY_SUSPECT.search(

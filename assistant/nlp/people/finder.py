@@ -46,12 +46,11 @@ from assistant.types import Segment
 
 Spans = list[tuple[int, int]]
 
-
-
 # Between a name and a nickname: another person is described ("and by the driver she called").
 _ANOTHER_PERSON = re.compile(
     r"\b(?:and|or|another|other|second|third|a|an|the)\s+(?:\w+\s+){0,2}"
     r"(?:man|male|men|driver|girl|boy|friend|woman|female|lad|youth|person)\b", re.I)
+
 
 class PeopleFinder(PeopleRegistry):
     """Collects people from a case's segments. Use ``find_people(ctx)``."""

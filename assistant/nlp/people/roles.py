@@ -130,6 +130,13 @@ def vote_mention(p: Person, text: str, a: int, b: int, ref_year: int | None = No
         p.professional += 1
 
 
+def _code_role(word: str) -> str:
+    """The role a heading or a row code names: "Suspects", "SUS", "OFF", "NOM" -> suspect;
+    "Witness", "WIT" -> witness; "Victims", "VIC", "INJ", "IP" -> victim."""
+    h = word[:1].lower()
+    return "suspect" if h in "son" else "witness" if h == "w" else "victim"
+
+
 def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
     # The clause around the mention: strong cues within a few words count most.
     if AGENT_BEFORE.search(text[max(0, a - 60):a]):
@@ -138,9 +145,7 @@ def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
         vote(p, "agent_after")
     ih = INLINE_ROLE.match(text)
     if ih and ih.end() <= a:
-        h = ih.group("h").lower()
-        p.role_votes["suspect" if h[0] in "son" else "witness" if h[0] == "w" else "victim"] += \
-            _WEIGHTS["inline_role"]["heading"]
+        p.role_votes[_code_role(ih.group("h"))] += _WEIGHTS["inline_role"]["heading"]
     near = text[max(0, a - 32): b + 32]
     protected = PROTECTED_BEFORE.search(text[max(0, a - 30):a]) is not None
     if protected:
@@ -148,9 +153,7 @@ def _vote_cues(p: Person, text: str, a: int, b: int) -> None:
         vote(p, "protected_before")
     row = ROW_ROLE.match(text[text.rfind("\n", 0, a) + 1:a])
     if row:
-        h = row.group("h").lower()
-        p.role_votes["victim" if h[0] in "vi" else "witness" if h[0] == "w" else "suspect"] += \
-            _WEIGHTS["row_role"]["heading"]
+        p.role_votes[_code_role(row.group("h"))] += _WEIGHTS["row_role"]["heading"]
     if MALE_KNOWN_AS.search(text[max(0, a - 60):a]):
         vote(p, "male_known_as")
     child = CHILD_BEFORE.search(text[max(0, a - 70):a]) is not None
