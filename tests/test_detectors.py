@@ -394,6 +394,16 @@ MI_CASES = [
     ("Victim: IP1 Keira MOSSOP (15).\nSW Rita QUAYLE and Sharon ALLARDYCE (V2's mother) told police what V2 said.\n"
      "MG11 obtained from SW QUAYLE (first account 18/04) and from Sharon ALLARDYCE (V2's mother) 02/05.\n",
      {}, {"QUAYLE", "ALLARDYCE"}),
+    # a statement taken from a relation is not the child's account: "carer of IP2", "IP1's mother"
+    ("IP2 TREMLOW, Jade, 03/09/1997. First account to carer only (12/06/2011).\n"
+     "N10 | FOXTON, Denise | Witness - carer of IP2 | MG11 obtained 27/09/11 (first account of IP2)\n",
+     {"TREMLOW": "victim"}, {"FOXTON"}),
+    ("W1 PENROSE, Lorraine F mother of IP1 (RP)\nIP1 PENROSE, Jade F DOB 19/06/2001. IP1 would not speak.\n"
+     "- W1 (IP1's mother) gave a statement on 15/11/2015.\n",
+     {"Jade": "victim"}, {"Lorraine"}),
+    # a witness known only by a nickname or a number is a line to trace, not a statement to take
+    ('Pathways RHI: she names "Macca" as present at the flat and "Shaz" (driver) who gives lifts. '
+     "N11 Rapid Cars driver - witness, not identified.\n", {}, {"Macca", "Shaz", "N11"}),
 ]
 
 

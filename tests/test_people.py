@@ -391,3 +391,40 @@ def test_a_lettered_child_is_a_victim_and_a_cawn_in_respect_of_her_is_not_her_su
         "Child B - declined ABE on 25/03/2019; no further approach made.\n"
         "Team 3: NOM4 to be served a CAWN in respect of Child B.\n")})
     assert _one(ctx, "LISTON").role == "victim"
+
+
+def test_a_quoted_nickname_of_two_words_in_capitals_is_kept_whole() -> None:
+    ctx = make_ctx({"a.txt": 'SUSP3  "BIG TONY", not identified.\nThe flat is rented by a man known only as BIG TONY, '
+                             "who is there most nights.\nN5 | \"BIG TONY\" NFD | SUSP3 | Not identified\n"})
+    (p,) = [q for q in find_people(ctx) if q.nicknames]
+    assert p.nicknames == {"BIG TONY"} and "S3" in p.labels and p.role == "suspect"
+
+
+def test_a_label_before_a_calling_verb_is_not_the_name_after_it() -> None:
+    ctx = make_ctx({"a.txt": "1 | Police | ABE interview of Kayleigh (IP1) with intermediary\n"
+                             "Occupier Dean HOLLIS (S1) let her sleep on the sofa. Kayleigh ORMSBY was found there.\n"
+                             "DS ARKWRIGHT: IP1 called HOLLIS her boyfriend throughout.\n"})
+    hollis, ormsby = _one(ctx, "HOLLIS"), _one(ctx, "ORMSBY")
+    assert hollis.labels == {"S1"} and ormsby.labels == {"IP1"}
+
+
+def test_a_shared_surname_goes_to_the_person_its_label_or_initial_names() -> None:
+    ctx = make_ctx({"a.txt": "IP1 PENROSE, Jade Louise F DOB 19/06/2001\nW1 PENROSE, Lorraine F mother of IP1\n"
+                             "D01 MG11 W1 PENROSE L 15/11/15\n"})
+    lorraine = next(p for p in find_people(ctx) if p.first == "Lorraine")
+    assert any(m.text == "PENROSE" and m.how == "surname" for m in lorraine.mentions)
+
+
+@pytest.mark.parametrize(("text", "nick"), [
+    ('Pathways RHI: names "Macca" (Snapchat) and "Shaz" (driver).', "Shaz"),
+    ('Identify "Shaz", driver of the silver Astra (S3)', "Shaz"),
+    ('Unidentified male "Smiley" (S3).', "Smiley"),
+])
+def test_a_quoted_name_a_role_follows_is_a_person(text: str, nick: str) -> None:
+    assert any(nick in p.nicknames for p in find_people(make_ctx({"a.txt": text + "\n"})))
+
+
+@pytest.mark.parametrize("word", ["AKA", "INDEX", "UNRES", "UPN", "RES"])
+def test_record_words_are_not_surnames(word: str) -> None:
+    ctx = make_ctx({"a.txt": f"MATCHAM, Lee {word} \"MATTY\" (M) 05/12/1984\nOP TALLBRIDGE - NOMINAL {word}\n"})
+    assert all(p.surname != word and word not in p.nicknames for p in find_people(ctx))

@@ -59,6 +59,11 @@ TWO_PHRASES = [
      ("sexually experienced", "chose to go back")),
     ("She is attention seeking, but the girls went to the flat of their own accord.",
      ("attention seeking", "own accord")),
+    # two acts of one family, and a phrase after a line break with OCR's marks beside it
+    ("V1 is a confident lad who initiated contact with S1 online and\narranged the meeting himself.",
+     ("initiated contact", "arranged the meeting")),
+    ("Callum seems to have gone willingly to meet them and\n__knew exactly \u2018what he was \u2018doing.",
+     ("gone willingly", "knew exactly")),
 ]
 
 
@@ -93,6 +98,11 @@ NOT_FINDINGS = [
     "Children as young as 12 were regarded as prostitutes rather than victims.",
     # the child's own words
     'She said "I went with him because I wanted to, he is my boyfriend".',
+    "DS ARKWRIGHT: IP1 called HOLLIS her boyfriend throughout.",
+    "She describes a 24 year old man as her boyfriend - that is not a relationship.",
+    # a witness's denial, not a relationship
+    "Denies seeing Kieran with IP1 or Jade.",
+    "S3 identified (brother of S2's girlfriend).",
     # the suspect's account and acts
     "S1 stated in interview that she was a willing participant and had consented.",
     "He told her she had agreed to it and that nobody would believe her.",

@@ -128,6 +128,8 @@ _STATEMENT_FROM = rule_rx("missing_interview", "statement_from")
 
 # Between two people named together as one subject: "S1 and S2", "S1, S2 & S3", "S1/S2".
 _JOINED = rule_rx("missing_interview", "joined")
+_RELATION_BEFORE = rule_rx("missing_interview", "relation_before")
+_RELATION_AFTER = rule_rx("missing_interview", "relation_after")
 
 
 _PRONOUN_LEAD = rule_rx("missing_interview", "pronoun_lead")
@@ -184,8 +186,10 @@ class MissingInterviewDetector(Detector):
             role = p.role
             if role not in ("victim", "suspect", "witness"):
                 continue
-            if not (p.surname or p.first) and role == "victim":
-                continue  # a nickname or a number alone: not a victim to interview
+            if not (p.surname or p.first) and role in ("victim", "witness"):
+                # a nickname or a number alone: not a victim to interview, and a witness known
+                # only so is a line to trace (unfollowed inquiry), not a statement to take
+                continue
             votes = p.role_votes
             total = sum(votes.values())
             if total == 0 or votes[role] / total < 0.45:
@@ -202,11 +206,15 @@ class MissingInterviewDetector(Detector):
         named = self._by_seg.get(seg, [])
         if not any(q is not p for q, _, _ in named):
             return True
+        text = self._seg_text[seg]
+        # "Witness - carer of IP2 | MG11 obtained", "W1 (IP1's mother) gave a statement": a
+        # person named as whose relation someone is, is not the one the statement is about.
+        named = [t for t in named if not (_RELATION_BEFORE.search(text[max(0, t[1] - 30):t[1]])
+                                          or _RELATION_AFTER.match(text[t[2]:t[2] + 30]))] or named
         best = min(named, key=lambda t: 0 if t[1] <= pos < t[2] else min(abs(pos - t[1]), abs(pos - t[2])))
         if best[0] is p:
             return True
         # "S1 and S2 arrested 21/10 and interviewed": people named together share the cue
-        text = self._seg_text[seg]
         chain = sorted(named, key=lambda t: t[1])
         k = next(i for i, t in enumerate(chain) if t is best)
         group = {id(best[0])}
@@ -232,9 +240,10 @@ class MissingInterviewDetector(Detector):
                 continue
             seen.add(m.seg)
             out.append((m, segs[m.seg].text))
-            for j in (m.seg + 1, m.seg + 2):
-                if j < len(segs) and j not in seen and segs[j].document == segs[m.seg].document \
-                        and _PRONOUN_LEAD.match(segs[j].text):
+            entry = self._entry_line(ctx, m)
+            for j in (m.seg + 1, m.seg + 2, m.seg + 3):
+                if j < len(segs) and j not in seen and segs[j].document == segs[m.seg].document and (
+                        _PRONOUN_LEAD.match(segs[j].text) or (j in entry and not self._by_seg.get(j))):
                     seen.add(j)
                     out.append((Mention(j, segs[j].start, segs[j].start, "", "pronoun"), segs[j].text))
                 else:
@@ -247,6 +256,22 @@ class MissingInterviewDetector(Detector):
                     seen.add(j)
                     out.append((Mention(j, sg.start, sg.start, "", "generic"), sg.text))
         return out
+
+    @staticmethod
+    def _entry_line(ctx: CaseContext, m: Mention) -> set[int]:
+        """The segments after a mention that opens a line and on that same line: a person
+        list's entry ("IP2 TREMLOW, Jade, 03/09/1997. Looked after child. First account to
+        carer only."), whose later sentences are about the person it opens with."""
+        segs = ctx.segments
+        sg = segs[m.seg]
+        page = ctx.page_text(sg.document, sg.page)
+        line_start = page.rfind("\n", 0, m.start) + 1
+        if page[line_start:m.start].strip(" \t-*\u2022|:") and len(page[line_start:m.start].split()) > 1:
+            return set()
+        end = page.find("\n", m.end)
+        end = len(page) if end == -1 else end
+        return {j for j in range(m.seg + 1, min(m.seg + 4, len(segs)))
+                if (segs[j].document, segs[j].page) == (sg.document, sg.page) and segs[j].end <= end}
 
     def _assess(self, ctx: CaseContext, p: Person, role: str) -> Suggestion | None:
         """A suggestion for ``p`` when no document records their interview or account and

@@ -97,6 +97,7 @@ _NEW_CLAUSE = re.compile(
 # "... willingly and arranged the meet herself": two acts, two findings, even of one family
 # (a list of nouns, "a history of lying and attention seeking", stays one)
 _AND_PAST_VERB = re.compile(r"\s*,?\s+and\s+(?:then\s+)?[a-z]+ed\b")
+_STRAY_MARK_RUN = re.compile(r"(?<=\s)[_\u2018\u2019`~]+|[_\u2018\u2019`~]+(?=\s)")
 _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
@@ -334,10 +335,12 @@ class VictimBlamingDetector(Detector):
                 gap = text[last_end:h.start] if h.start > last_end else ""
                 # the gap and the first words of the next phrase: "... and chooses to ..."
                 gap_on = text[last_end:h.start + 16] if h.start > last_end else ""
+                # marks OCR leaves beside words read as spaces ("and\n__knew exactly")
+                gap_on = _STRAY_MARK_RUN.sub(" ", gap_on)
                 same = any(x.entry.family == h.entry.family for x in cur.hits)
                 if h.start < last_end or h.entry.weak or all(x.entry.weak for x in cur.hits) \
                         or not (_STRONG_BREAK.search(gap) or (
-                            (not same or _AND_PAST_VERB.match(gap_on)) and _NEW_CLAUSE.search(gap_on))):
+                            (not same or _AND_PAST_VERB.search(gap_on)) and _NEW_CLAUSE.search(gap_on))):
                     cur.hits.append(h)
                     cur.clause = (cur.clause[0], max(cur.clause[1], clause_of(h.start)[1]))
                     continue

@@ -58,6 +58,9 @@ class OcrConfig:
     deskew: str = "off"  # level a skewed page: "off", "bilinear" or "nearest" rotation
     binarise: str = "off"  # "off" (Tesseract's own Otsu) or "otsu" (ours, before Tesseract)
     tess_config: tuple[tuple[str, str], ...] = ()  # extra ``-c name=value`` settings
+    # Read again, as plain blocks of text, bands of ink the automatic layout returned no words
+    # for (recover.recover_dropped).
+    recover: bool = True
 
     def key(self) -> str:
         cfg = ",".join(f"{k}={v}" for k, v in self.tess_config)
@@ -65,7 +68,8 @@ class OcrConfig:
             clean = "auto"
         else:
             clean = f"fl-{self.flatten}/dk-{self.deskew}/bin-{self.binarise}"
-        return f"{OCR_VERSION}/{self.lang}/psm{self.psm}/{clean}/{cfg}"
+        rec = "/rec1" if self.recover else ""
+        return f"{OCR_VERSION}/{self.lang}/psm{self.psm}/{clean}/{cfg}{rec}"
 
 
 # Background spread (grey levels) above which "uneven" flattening is applied.
@@ -303,6 +307,16 @@ def ocr_image(
     page = prepare(to_grey(image), dpi, config)
     grey, angle = page.image, page.angle
     tsv = run_tesseract(grey, dpi=page.dpi, config=config, timeout=timeout)
+    recovered = 0
+    if config.recover and config.psm == 3:
+        from dataclasses import replace
+
+        from assistant.ingest.recover import recover_dropped
+
+        block = replace(config, psm=6)
+        tsv, recovered = recover_dropped(
+            grey, tsv, lambda crop: run_tesseract(crop, dpi=page.dpi, config=block, timeout=timeout)
+        )
     text, boxes, conf = parse_tsv(tsv, grey.width, grey.height)
     if angle:
         # Boxes are on the levelled image; the reviewer sees the page as scanned.

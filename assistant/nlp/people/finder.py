@@ -47,6 +47,7 @@ from assistant.types import Segment
 Spans = list[tuple[int, int]]
 
 # Between a name and a nickname: another person is described ("and by the driver she called").
+_CALLING = re.compile(r"(?:(?:she|he|they)\s+)?call(?:s|ed)\b", re.I)
 _ANOTHER_PERSON = re.compile(
     r"\b(?:and|or|another|other|second|third|a|an|the)\s+(?:\w+\s+){0,2}"
     r"(?:man|male|men|driver|girl|boy|friend|woman|female|lad|youth|person)\b", re.I)
@@ -159,6 +160,10 @@ class PeopleFinder(PeopleRegistry):
         p.mentions.append(Mention(i, s.start + hit.start, s.start + hit.end, text[hit.start:hit.end], "nick"))
         if hit.how == "label-quoted":
             self._bind_quoted_label(p, text, hit.at)
+        elif _CALLING.match(text, hit.at):
+            # "IP1 called HOLLIS her boyfriend": the label before the verb is whoever did the
+            # calling; only a label beside the name itself is the name's
+            self.bind_label(p, text, hit.start, hit.end)
         else:
             self.bind_label(p, text, hit.at, hit.end, gap_words=4)
         return True
@@ -224,11 +229,30 @@ class PeopleFinder(PeopleRegistry):
                     p.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "nick"))
                     self.bind_label(p, text, m.start(), m.end())
         for m in re.finditer(rf"\b{SUR_CAPS}\b", text):
-            known = self.by_surname.get(m.group(0))
+            known = self._surname_owner(m.group(0), text, m.start(), m.end())
             if known is not None and free(taken, m.start(), m.end()):
                 taken.append((m.start(), m.end()))
                 known.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(), m.group(0), "surname"))
                 self.bind_label(known, text, m.start(), m.end())
+
+    def _surname_owner(self, surname: str, text: str, a: int, b: int) -> Person | None:
+        """Whose is a bare surname? When two people share it (a girl and her mother), the label
+        right before it ("MG11 W1 PENROSE") or the initial right after it ("PENROSE L") says."""
+        known = self.by_surname.get(surname)
+        if known is None:
+            return None
+        same = [p for k, p in self.by_surname.items() if k.split("|")[0] == surname]
+        if len(same) < 2:
+            return known
+        lab = re.search(r"\b([A-Z]{1,4}\d{1,2})\s*[:\-]?\s*$", text[max(0, a - 12):a])
+        if lab is not None and self.by_label.get(lab.group(1)) in same:
+            return self.by_label[lab.group(1)]
+        ini = re.match(r",?\s?([A-Z])\b(?!['\u2019])", text[b:b + 4])
+        if ini is not None:
+            match = [p for p in same if p.first and p.first[0] == ini.group(1)]
+            if len(match) == 1:
+                return match[0]
+        return known
 
     def _first_names(self, segs: list[Segment]) -> None:
         """First names alone, once full names are known (``first_name_owner`` says whose)."""
@@ -248,6 +272,11 @@ class PeopleFinder(PeopleRegistry):
                            for mm in owner.mentions):
                     owner.mentions.append(Mention(i, s.start + m.start(), s.start + m.end(),
                                                   m.group(1), "first"))
+                    # "ABE interview of Kayleigh (IP1)": a label in brackets right after a first
+                    # name is its owner's
+                    br = re.match(r"\s?\(([^()]{2,8})\)", s.text[m.end():m.end() + 12])
+                    if br is not None and self.role_label.fullmatch(br.group(1)):
+                        self.bind_label(owner, s.text, m.start(), m.end())
 
     # -- labels -------------------------------------------------------------------------------
     def _letter_labels(self, segs: list[Segment]) -> None:

@@ -34,6 +34,7 @@ MIXED = rule_rx("people", "mixed")
 NICK = rule_rx("people", "nick")
 ROLE_WORD_CAPS = rule_rx("people", "role_word_caps")
 QUOTED_NICK = rule_rx("people", "quoted_nick")
+QUOTED_THEN_ROLE = rule_rx("people", "quoted_then_role")
 BRACKET_QUOTED = rule_rx("people", "bracket_quoted")
 # "another girl (Jade - surname not known)", "a male (Benny)": a first name in brackets after a
 # description of a person.
@@ -84,7 +85,7 @@ NOT_A_NAME_CODE = frozenset(
     "DNA PNC PND CCTV ANPR ABE VRI NFA RUI CAWN SARC OIC SIO CPS CSC MASH NEV DFU HTCU CDR IMEI VRM SIM "
     "RAPE ARRESTED INTERVIEWED CHARGED NOT NO THE AND WAS HAS NFD UNKNOWN NK TBC "
     "RASSO CSE CID PPU CET MIT SOIT ISVA IDVA PVP CAIT DCI ACPO NPCC CEOP NCA LADO IRO CAMHS FME MARAC MACE "
-    "PACE SOA ROTI SDN MG OEL CAD RMS NICHE ATHENA STORM".split())
+    "PACE SOA ROTI SDN MG OEL CAD RMS NICHE ATHENA STORM INDEX LIST REGISTER AKA".split())
 
 
 def ok_first(word: str) -> bool:
@@ -260,7 +261,7 @@ def role_word_caps_names(text: str, taken: Spans = ()) -> list[NickHit]:
     """'Third suspect BASH: not identified': a role word, then a name in capitals alone (not a
     code: DNA, PNC, CCTV...)."""
     return [h for h in _nick_hits(ROLE_WORD_CAPS, "known-as", text, taken)
-            if h.nick.upper() not in NOT_A_NAME_CODE and h.nick.lower() not in first_names()]
+            if h.nick.upper() not in NOT_A_NAME_CODE | NOT_SURNAMES and h.nick.lower() not in first_names()]
 
 
 def bracket_quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
@@ -271,6 +272,11 @@ def bracket_quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
 def quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
     """A described person with a quoted name: 'a male "Benny"', 'Driver "Dee" (black BMW)'."""
     return _nick_hits(QUOTED_NICK, "quoted", text, taken)
+
+
+def quoted_then_role_names(text: str, taken: Spans = ()) -> list[NickHit]:
+    """A quoted name a role description follows: '"Shaz" (driver)', '"Smiley" (S3)'."""
+    return _nick_hits(QUOTED_THEN_ROLE, "quoted", text, taken)
 
 
 def label_quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
@@ -286,4 +292,5 @@ def bracket_names(text: str, taken: Spans = ()) -> list[NickHit]:
 
 NickPattern = Callable[[str, Spans], list[NickHit]]
 NICK_PATTERNS: tuple[NickPattern, ...] = (
-    known_as_names, bracket_quoted_names, quoted_names, label_quoted_names, bracket_names, role_word_caps_names)
+    known_as_names, bracket_quoted_names, quoted_names, label_quoted_names, bracket_names, role_word_caps_names,
+    quoted_then_role_names)
