@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.detectors.missing_interview import MissingInterviewDetector
-from assistant.detectors.unfollowed import UnfollowedInquiryDetector
+from assistant.detectors.unfollowed import UnfollowedInquiryDetector, kinds_in
 from assistant.detectors.victim_blaming import VictimBlamingDetector
 from tests.detector_helpers import assert_grounded, make_ctx
 
@@ -282,6 +282,28 @@ def test_unfollowed_named_witness_is_left_to_missing_interview() -> None:
                                    "No statement was taken from her.\n"})
     assert not [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "witness"]
     assert any("PELL" in (s.subject or "") for s in MissingInterviewDetector().detect(ctx))
+
+
+def test_unfollowed_a_witness_to_trace_for_a_statement_is_not_a_suspect_line() -> None:
+    ctx = make_ctx({"letter.txt": "8 OIC Trace and obtain MG11 from Ellie WARBRICK, said by IP1 to have been at the "
+                                  "flat in August.\n- Ellie WARBRICK was never traced and there is no statement from "
+                                  "her.\n"})
+    sugs = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "suspect"]
+    assert not sugs, [c.quote for s in sugs for c in s.citations]
+    assert any("WARBRICK" in (s.subject or "") for s in MissingInterviewDetector().detect(ctx))
+
+
+@pytest.mark.parametrize(("line", "vehicle"), [
+    ("13/11 request e-mailed to Transit control room. No further update.", False),
+    ("The focus of the review was not completed.", False),
+    ("Nominal index not updated at closure.", False),
+    ("PNC check on the white Ford Transit van not done.", True),
+    ("Partial index KX61 - ANPR not requested.", True),
+    ("The VW Golf used by S1 was never traced.", True),
+    ("Transit van seen outside the flat.", True),
+])
+def test_unfollowed_words_that_name_vehicles_only_in_context(line: str, vehicle: bool) -> None:
+    assert any(k == "vehicle_anpr" for k, _, _ in kinds_in(line)) == vehicle
 
 
 def test_unfollowed_cites_every_document_that_raises_the_line() -> None:

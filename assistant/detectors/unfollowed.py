@@ -413,8 +413,11 @@ _HEADING_LIKE = re.compile(
     r"^\s*(?:SECTION|PART|APPENDIX)\s+\w+\b[^a-z]*$")
 
 
-def _only_children(ctx: CaseContext, seg: int) -> bool:
-    """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
+_STATEMENT_WORD = re.compile(r"\b(?:MG11|statement|witness)\b", re.I)
+
+
+def _roles_in(ctx: CaseContext, seg: int) -> set[str | None]:
+    """The roles of the people segment ``seg`` names (read once per case, cached)."""
     if "roles_by_seg" not in ctx.cache:
         by_seg: dict[int, set[str | None]] = {}
         for p in find_people(ctx):
@@ -422,7 +425,19 @@ def _only_children(ctx: CaseContext, seg: int) -> bool:
                 by_seg.setdefault(mm.seg, set()).add(p.role)
         ctx.cache["roles_by_seg"] = by_seg
     roles: dict[int, set[str | None]] = ctx.cache["roles_by_seg"]
-    return roles.get(seg) == {"victim"}
+    return roles.get(seg, set())
+
+
+def _only_children(ctx: CaseContext, seg: int) -> bool:
+    """Does segment ``seg`` name people, all of them victims (no suspect, no one else)?"""
+    return _roles_in(ctx, seg) == {"victim"}
+
+
+def _names_witness_not_suspect(ctx: CaseContext, seg: int) -> bool:
+    """Is segment ``seg`` about a witness's statement, naming a witness and no suspect ("Trace
+    and obtain MG11 from Ellie WARBRICK": a witness to trace, not a suspect)?"""
+    roles = _roles_in(ctx, seg)
+    return "witness" in roles and "suspect" not in roles and _STATEMENT_WORD.search(ctx.segments[seg].text) is not None
 
 
 def _opens_item(ctx: CaseContext, seg: Segment) -> bool:
@@ -699,8 +714,9 @@ class UnfollowedInquiryDetector(Detector):
             # a named suspect not interviewed is a missing interview instead: the suspect line
             # of inquiry is identifying and tracing them, or an arrest or interview raised as an
             # action and left undone (both a line of inquiry and a missing interview)
-            opens = [m for m in opens if _IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text) or (
-                m.status.status in ("pending", "not_done") and _SUSPECT_ACTION.search(ctx.segments[m.seg].text))]
+            opens = [m for m in opens if (_IDENTIFY_SUSPECT.search(ctx.segments[m.seg].text) or (
+                m.status.status in ("pending", "not_done") and _SUSPECT_ACTION.search(ctx.segments[m.seg].text)))
+                and not _names_witness_not_suspect(ctx, m.seg)]
         return opens
 
     def _kind_suggestions(self, ctx: CaseContext, kind: str, opens: list[_Mention]) -> list[Suggestion]:
