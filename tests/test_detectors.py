@@ -306,6 +306,21 @@ def test_unfollowed_words_that_name_vehicles_only_in_context(line: str, vehicle:
     assert any(k == "vehicle_anpr" for k, _, _ in kinds_in(line)) == vehicle
 
 
+def test_unfollowed_a_handset_taken_in_is_not_its_download() -> None:
+    ctx = make_ctx({"statements.txt": "I took possession of her mobile phone, which I exhibited as SO/1.\n",
+                    "custody.txt": "OIC property note: IP handset SO/1 returned to Mrs MORRAN 24/03/2016 - not "
+                                   "downloaded.\n"})
+    out = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    assert out and "not downloaded" in out[0].citations[0].quote
+
+
+@pytest.mark.parametrize("line", ["012 16/11/15 DS 2290 MELLOR VA intvw S3 WINTERSGILL under caution OPEN",
+                                  "VA interview to be arranged w/ S2"])
+def test_unfollowed_a_voluntary_attendance_interview_in_shorthand_is_a_suspect_action(line: str) -> None:
+    assert any(k == "suspect" for k, _, _ in kinds_in(line))
+    assert [s for s in UnfollowedInquiryDetector().detect(make_ctx({"log.txt": line + "\n"})) if s.kind == "suspect"]
+
+
 def test_unfollowed_cites_every_document_that_raises_the_line() -> None:
     ctx = make_ctx({
         "actions.txt": "A07 | Seize and view CCTV at Bellway taxi office, 21/06/2018 | PC 2210 OKAFOR | Open\n",
@@ -423,6 +438,9 @@ MI_CASES = [
     ("W1 PENROSE, Lorraine F mother of IP1 (RP)\nIP1 PENROSE, Jade F DOB 19/06/2001. IP1 would not speak.\n"
      "- W1 (IP1's mother) gave a statement on 15/11/2015.\n",
      {"Jade": "victim"}, {"Lorraine"}),
+    # a question about someone put in another suspect's interview is not their interview
+    ('S3 "Smiley" has never been identified or spoken to.\nS2 interviewed 03/02: Asked if. he uses the name '
+     '"Smiley" or knows who does: no comment.\n', {"Smiley": "suspect"}, set()),
     # a witness known only by a nickname or a number is a line to trace, not a statement to take
     ('Pathways RHI: she names "Macca" as present at the flat and "Shaz" (driver) who gives lifts. '
      "N11 Rapid Cars driver - witness, not identified.\n", {}, {"Macca", "Shaz", "N11"}),

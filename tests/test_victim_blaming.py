@@ -103,6 +103,10 @@ NOT_FINDINGS = [
     # a witness's denial, not a relationship
     "Denies seeing Kieran with IP1 or Jade.",
     "S3 identified (brother of S2's girlfriend).",
+    # an officer's pursuit, adults' knowledge, and a record's word cited to object to it
+    "I chased him down the stairs but lost sight of him at the fire exit.",
+    "I told her that adults who do this know exactly what they are doing.",
+    'Mum was angry about the bit that says Amber went to the flat "voluntarily".',
     # the suspect's account and acts
     "S1 stated in interview that she was a willing participant and had consented.",
     "He told her she had agreed to it and that nobody would believe her.",

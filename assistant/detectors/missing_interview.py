@@ -130,6 +130,7 @@ _STATEMENT_FROM = rule_rx("missing_interview", "statement_from")
 _JOINED = rule_rx("missing_interview", "joined")
 _RELATION_BEFORE = rule_rx("missing_interview", "relation_before")
 _RELATION_AFTER = rule_rx("missing_interview", "relation_after")
+_ASKED_ABOUT = rule_rx("missing_interview", "asked_about_before")
 
 
 _PRONOUN_LEAD = rule_rx("missing_interview", "pronoun_lead")
@@ -300,7 +301,9 @@ class MissingInterviewDetector(Detector):
         done = False
         not_at: list[tuple[Mention, str]] = []
         for m, t in texts:
-            if any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
+            at = m.start - self._ctx.segments[m.seg].start
+            asked = m.how not in ("pronoun", "generic") and _ASKED_ABOUT.search(t[max(0, at - 60):max(0, at)])
+            if not asked and any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
                 done = True
             elif m.how not in ("pronoun", "generic") and TERMS[role].search(t) and not NOT_DONE[role].search(t) \
                     and self._under_done_heading(m.seg):

@@ -62,7 +62,9 @@ _IDENTIFY_SUSPECT = re.compile(
 _SUSPECT_ACTION = re.compile(
     r"\b(?:to\s+be|should\s+be|must\s+be|be)\s+(?:arrested|interviewed|invited)\b"
     r"|\binvited\s+(?:in\s+)?(?:to|for)\s+(?:a\s+)?voluntary\s+(?:interview|attendance)\b"
-    r"|\b(?:arrest|interview)\s+(?:and\s+interview\s+)?(?:of\s+)?(?:Person\s+[A-D]|S\d|SUB\d|AP\d|NOM\s?\d)\b",
+    r"|\b(?:arrest|interview)\s+(?:and\s+interview\s+)?(?:of\s+)?(?:Person\s+[A-D]|S\d|SUB\d|AP\d|NOM\s?\d)\b"
+    # a voluntary-attendance interview, in a record's shorthand: "VA intvw S3", "VA interview to be arranged"
+    r"|\b(?:VA|voluntary\s+attendance)\s+(?:interview|intvw|intv|int)\b|\b(?:intvw|intv|TIE)\s+(?:S\d|SUSP?\d|SUB\d)\b",
     re.I,
 )
 

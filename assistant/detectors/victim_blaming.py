@@ -172,6 +172,19 @@ def _word_quotes(text: str) -> list[tuple[int, int]]:
     return [(m.start("q"), m.end("q")) for m in _WORD_QUOTE.finditer(text)]
 
 
+_REPORTED = re.compile(r"\b(?:says?|said|wrote|writes|written|records?|recorded|states?|stated|describ\w+|"
+                       r"calls?|called|the\s+(?:word|phrase|term|bit|line|entry))\b", re.I)
+
+
+def _cited_word(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
+    """True when the wording ends on a word or two in quotation marks that someone is reported
+    to have written ("the bit that says Amber went to the flat "voluntarily"": the record's
+    word, cited to object to it)."""
+    spans = qs + _word_quotes(text)
+    ends_quoted = any(a < q0 and q0 < b <= q1 + 1 and len(text[q0:q1].split()) <= 3 for q0, q1 in spans)
+    return ends_quoted and _REPORTED.search(text[max(0, a - 40):a]) is not None
+
+
 def _record_quoted(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
     """True when the quotation around [a, b) is another record's wording about the child (a
     schedule quoting a report: "CYP1 out again, putting herself at risk"), not someone's own
@@ -251,6 +264,8 @@ class VictimBlamingDetector(Detector):
                 2 * (min(b, e) - max(a, s)) > b - a for s, e in _word_quotes(text))
             if (inside(qs, a, b) or opens_quoted or _closed_later(text, a, b)) and not _record_quoted(
                     text, qs, a, b):
+                continue
+            if _cited_word(text, qs, a, b):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
