@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from assistant.config import Settings
 from assistant.ingest import ingest_paths
 from assistant.ingest.ocr import DEFAULT_OCR, OcrConfig, parse_tsv
-from assistant.ingest.recover import Band, _insert, recover_dropped, uncovered_bands
+from assistant.ingest.recover import Band, _insert, recover_dropped, side_by_side, uncovered_bands
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
@@ -111,3 +111,38 @@ def test_words_go_before_the_first_block_below_them() -> None:
 def test_the_second_reading_is_in_the_cache_key() -> None:
     assert DEFAULT_OCR.recover
     assert DEFAULT_OCR.key() != OcrConfig(clean="auto", recover=False).key()
+
+
+def _log_as_columns() -> str:
+    """A CAD log's TSV as the automatic layout reads it: a block of times, one of operators and
+    one of text, side by side on the same lines."""
+    rows = [HEADER, _block(1, 180, 100, 900, 30), _word(1, 1, 1, 180, 100, 900, 30, 95, "INCIDENT")]
+    for b, x, word in ((2, 180, "23:07"), (3, 300, "C/T"), (4, 520, "MUM")):
+        rows.append(_block(b, x, 370, 100, 240))
+        for line in range(8):
+            rows.append(_word(b, line + 1, 1, x, 370 + 30 * line, 90, 25, 92, word))
+    return "\n".join(rows)
+
+
+def test_a_log_read_as_side_by_side_columns_is_seen() -> None:
+    assert side_by_side(_log_as_columns())
+
+
+def test_blocks_one_under_another_are_not_columns() -> None:
+    rows = [HEADER]
+    for b in range(1, 4):
+        rows.append(_block(b, 180, 300 * b, 900, 200))
+        for line in range(8):
+            rows.append(_word(b, line + 1, 1, 180, 300 * b + 25 * line, 800, 20, 92, "text"))
+    assert not side_by_side("\n".join(rows))
+
+
+@pytest.mark.slow
+def test_a_cad_log_scanned_is_read_row_by_row(tmp_path: Path) -> None:
+    # c13's CAD print (a bitonal TIFF): the automatic layout read the times, the operators and
+    # the text as three columns; read row by row, each entry keeps its time.
+    tif = ROOT / "sample_files" / "train" / "c13" / "CAD_WP240926-0311.tiff"
+    docs, errors = ingest_paths([tif], settings=Settings(cache_dir=tmp_path))
+    assert not errors
+    text = docs[0].pages[0].text
+    assert "23:07 C/T 4402 MUM REPORTS SON" in " ".join(text.split())

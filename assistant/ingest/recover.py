@@ -191,3 +191,50 @@ def _insert(body: list[str], new: list[str], band: Band) -> list[str]:
         if top >= band.y0 and left < band.x1 and left + w > band.x0:
             return body[:i] + new + body[i:]
     return body + new
+
+
+# A page read as side-by-side blocks is a row-based log or form when this share of its words
+# sits in blocks that have another block beside them (same lines, apart across the page).
+SIDE_BY_SIDE_SHARE = 0.3
+
+
+def _blocks(rows: list[list[str]]) -> dict[str, tuple[int, int, int, int, int]]:
+    """Each block's box (x0, y0, x1, y1) and how many words it holds."""
+    out: dict[str, list[int]] = {}
+    for c in rows:
+        if c[0] != "5" or not c[11].strip():
+            continue
+        try:
+            left, top, w, h = (int(v) for v in c[6:10])
+        except ValueError:
+            continue
+        b = out.get(c[2])
+        if b is None:
+            out[c[2]] = [left, top, left + w, top + h, 1]
+        else:
+            b[0], b[1] = min(b[0], left), min(b[1], top)
+            b[2], b[3] = max(b[2], left + w), max(b[3], top + h)
+            b[4] += 1
+    return {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in out.items()}
+
+
+def side_by_side(tsv: str) -> bool:
+    """Did the automatic layout split the page into columns that are really the cells of rows
+    (a log's time and operator columns beside its text: "23:07 C/T 4402 MUM REPORTS...")?"""
+    blocks = _blocks(_rows(tsv))
+    total = sum(b[4] for b in blocks.values())
+    if total < 20 or len(blocks) < 2:
+        return False
+    beside: set[str] = set()
+    items = list(blocks.items())
+    for i, (ka, a) in enumerate(items):
+        for kb, b in items[i + 1:]:
+            overlap = min(a[3], b[3]) - max(a[1], b[1])
+            apart = a[2] <= b[0] or b[2] <= a[0]
+            if apart and overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1]) and overlap > 0:
+                beside.update((ka, kb))
+    return sum(blocks[k][4] for k in beside) >= SIDE_BY_SIDE_SHARE * total
+
+
+def word_count(tsv: str) -> int:
+    return len(_words(tsv))
