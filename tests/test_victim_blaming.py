@@ -64,6 +64,8 @@ TWO_PHRASES = [
      ("initiated contact", "arranged the meeting")),
     ("Callum seems to have gone willingly to meet them and\n__knew exactly \u2018what he was \u2018doing.",
      ("gone willingly", "knew exactly")),
+    ("Shannon is very streetwise and I'd describe her contact with the drivers as consensual.",
+     ("streetwise", "consensual")),
 ]
 
 
@@ -107,6 +109,8 @@ NOT_FINDINGS = [
     "I chased him down the stairs but lost sight of him at the fire exit.",
     "I told her that adults who do this know exactly what they are doing.",
     'Mum was angry about the bit that says Amber went to the flat "voluntarily".',
+    "Cllr Farrant said she did not accept the wording 'putting herself at risk' which appeared in a police e-mail.",
+    "4. Driver's explanation re age not credible.",
     # the suspect's account and acts
     "S1 stated in interview that she was a willing participant and had consented.",
     "He told her she had agreed to it and that nobody would believe her.",
@@ -132,3 +136,13 @@ def test_classifier_falls_back_to_the_regression(monkeypatch: pytest.MonkeyPatch
     assert len(out) == 1
     assert "+lr:" in out[0].detector_version
     assert out[0].explanation["classifier"].startswith("lr:")
+
+
+def test_wording_is_not_excused_as_a_suspects_words_on_a_whisper_of_a_role() -> None:
+    # a licensing officer named once near "driver" has a fraction of a suspect vote: what he is
+    # recorded as saying is still professional wording
+    ctx = make_ctx({"minutes.txt": "Keith DUNMORE, licensing officer, checked the driver's badge.\n"
+                                   "Mr Dunmore said both girls lead a chaotic lifestyle and had been missing often.\n"})
+    out = VictimBlamingDetector().detect(ctx)
+    assert any("chaotic lifestyle" in s.citations[0].quote for s in out), [s.title for s in out]
+

@@ -87,7 +87,7 @@ _STRONG_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|\|\s|[.!?]\s+\S|:\s")
 # on either side are separate findings ("drunk and mouthy, putting themselves at risk").
 _NEW_CLAUSE = re.compile(
     r",\s(?!\s*(?:and|or|but)\s+(?:would|will|has|have|had|is|was|are|were|can|could|should|may|might|"
-    r"appears?|seems?|does|did)\b)|\s(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|IP\d?|V\d|"
+    r"appears?|seems?|does|did)\b)|\s(?:and|but|so|whereas|while|although|though|because)\s+(?:she|he|they|it|I|IP\d?|V\d|"
     r"the\s+\w+|(?-i:[A-Z][a-z]+))\b"
     # "streetwise and chooses to associate with older males", "... and were not always truthful"
     r"|\s(?:and|but)\s+(?:then\s+)?[a-z]+ed\b"
@@ -99,6 +99,7 @@ _NEW_CLAUSE = re.compile(
 _AND_PAST_VERB = re.compile(r"\s*,?\s+and\s+(?:then\s+)?[a-z]+ed\b")
 _STRAY_MARK_RUN = re.compile(r"(?<=\s)[_\u2018\u2019`~]+|[_\u2018\u2019`~]+(?=\s)")
 _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
+_MIN_SUSPECT_VOTES = 1.0
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
 _MIN_QUOTE_TOKENS = 5  # a clause quote is widened to its neighbours up to this length
@@ -314,7 +315,10 @@ class VictimBlamingDetector(Detector):
         return bool(words & suspects) and not (words & ({"she", "her", "ip", "girl", "child", "victim"} | set(victims)))
 
     def detect(self, ctx: CaseContext) -> list[Suggestion]:
-        suspects = {t for p in find_people(ctx) if p.role == "suspect" for t in p.key_terms()}
+        # a suspect on a whisper of evidence (a licensing officer named once near "driver") is
+        # not enough to excuse wording as a suspect's own words
+        suspects = {t for p in find_people(ctx) if p.role == "suspect" and (
+            p.labels or p.role_votes["suspect"] >= _MIN_SUSPECT_VOTES) for t in p.key_terms()}
         victims = {t for p in find_people(ctx) if p.role == "victim" for t in p.key_terms()} - suspects
         findings: list[_Finding] = []
         for i, seg in enumerate(ctx.segments):
