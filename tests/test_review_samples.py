@@ -76,16 +76,16 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
     assert all(p.text.strip() for d in ocr_docs for p in d.pages)
 
 
-# Regression guards a little under the figures measured when they were set (2026-12-07, aada3c0:
-# micro F1 train 0.83, test 0.73, indep_dev 0.86 (35 cases), indep_test 0.78 (35 cases); priority
-# accuracy 0.94, 0.83, 1.0, 0.97; per type on the held-out splits, test UI 0.67 VB 0.80 MI 0.72
-# and indep_test UI 0.76 VB 0.82 MI 0.79): a change that loses findings on files written by other
+# Regression guards a little under the figures measured when they were set (2026-12-07, 59e9f36:
+# micro F1 train 0.83, test 0.73, indep_dev 0.86 (39 cases), indep_test 0.78 (39 cases); priority
+# accuracy 0.94, 0.83, 1.0, 0.97; per type on the held-out splits, test UI 0.69 VB 0.79 MI 0.72
+# and indep_test UI 0.76 VB 0.82 MI 0.78): a change that loses findings on files written by other
 # authors fails here, not in a later evaluation. (split: micro F1, priority accuracy, per-type F1)
 FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
     "train": (0.81, 0.9, {}),
-    "test": (0.71, 0.8, {"unfollowed_inquiry": 0.65, "victim_blaming_language": 0.78, "missing_interview": 0.70}),
+    "test": (0.71, 0.8, {"unfollowed_inquiry": 0.66, "victim_blaming_language": 0.77, "missing_interview": 0.70}),
     "indep_dev": (0.85, 0.95, {}),
-    "indep_test": (0.77, 0.95, {"unfollowed_inquiry": 0.74, "victim_blaming_language": 0.80,
+    "indep_test": (0.76, 0.95, {"unfollowed_inquiry": 0.74, "victim_blaming_language": 0.80,
                                 "missing_interview": 0.76}),
 }
 
