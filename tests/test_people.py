@@ -346,6 +346,9 @@ SEGMENTS = [
     ("14/03/2019 10:00 IP1 seen at school\n14/03/2019 11:00 S1 arrested\n",
      ["14/03/2019 10:00 IP1 seen at school", "14/03/2019 11:00 S1 arrested"]),
     ("Summary\n\nThe case was filed.\n", ["Summary", "The case was filed."]),
+    # OCR's blank line inside a sentence left open by a possessive or a joining word
+    ("The CPS advised NFA.\n\nGiven the IP's\n\nchaotic lifestyle I do not believe further\n\nEnquiries.\n",
+     ["The CPS advised NFA.", "Given the IP's\n\nchaotic lifestyle I do not believe further", "Enquiries."]),
 ]
 
 

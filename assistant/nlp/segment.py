@@ -43,7 +43,9 @@ _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600
 # A line ending on a word that needs what follows: the next line carries on the sentence.
 _DANGLING = re.compile(
-    r"(?:\b(?:and|or|of|to|the|with|by|from|a|an|as|that|is|was|were|are|be|been|her|his|their)|[,&])$", re.I
+    r"(?:\b(?:and|or|of|to|the|with|by|from|a|an|as|that|is|was|were|are|be|been|her|his|their)|[,&]"
+    r"|\w['\u2019]s)$",  # a possessive ("Given the IP's" / "chaotic lifestyle ...")
+    re.I,
 )
 
 
@@ -78,6 +80,9 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
         if (double_spaced and not stripped and "\f" not in line and 0 < k < len(spans) - 1
                 and filled[k - 1] and filled[k + 1]):
             continue
+        nxt = text[spans[k + 1][0]:spans[k + 1][1]].lstrip() if k + 1 < len(spans) else ""
+        if not stripped and "\f" not in line and prev_line and _DANGLING.search(prev_line) and nxt[:1].islower():
+            continue  # OCR's blank line inside a sentence: "Given the IP's" / "" / "chaotic lifestyle..."
         if not stripped or "\f" in line:
             if cur_start is not None:
                 yield cur_start, cur_end, False
