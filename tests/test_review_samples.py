@@ -76,7 +76,7 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
     assert all(p.text.strip() for d in ocr_docs for p in d.pages)
 
 
-# Regression guards a little under the figures measured when they were set (2026-12-07, 59e9f36:
+# Regression guards a little under the figures measured when they were set (2026-12-07, bbb67c9:
 # micro F1 train 0.83, test 0.73, indep_dev 0.86 (39 cases), indep_test 0.78 (39 cases); priority
 # accuracy 0.94, 0.83, 1.0, 0.97; per type on the held-out splits, test UI 0.69 VB 0.79 MI 0.72
 # and indep_test UI 0.76 VB 0.82 MI 0.78): a change that loses findings on files written by other
