@@ -13,7 +13,7 @@ ink across enough of its width, and come back as words Tesseract is confident of
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,9 +63,8 @@ def _rows(tsv: str) -> list[list[str]]:
     return [r.split("\t") for r in tsv.splitlines()[1:] if r.count("\t") >= 11]
 
 
-def _word_boxes(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of the recognised words."""
-    out = []
+def _word_rows(rows: list[list[str]]) -> Iterator[tuple[list[str], tuple[int, int, int, int]]]:
+    """Each recognised word's TSV row with its box (x0, y0, x1, y1)."""
     for c in rows:
         if c[0] != "5" or not c[11].strip():
             continue
@@ -73,8 +72,12 @@ def _word_boxes(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
             left, top, w, h = (int(v) for v in c[6:10])
         except ValueError:
             continue
-        out.append((left, top, left + w, top + h))
-    return out
+        yield c, (left, top, left + w, top + h)
+
+
+def _word_boxes(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the recognised words."""
+    return [box for _, box in _word_rows(rows)]
 
 
 def uncovered_bands(grey: Image.Image, tsv: str) -> list[Band]:
@@ -201,19 +204,13 @@ SIDE_BY_SIDE_SHARE = 0.3
 def _blocks(rows: list[list[str]]) -> dict[str, tuple[int, int, int, int, int]]:
     """Each block's box (x0, y0, x1, y1) and how many words it holds."""
     out: dict[str, list[int]] = {}
-    for c in rows:
-        if c[0] != "5" or not c[11].strip():
-            continue
-        try:
-            left, top, w, h = (int(v) for v in c[6:10])
-        except ValueError:
-            continue
+    for c, (x0, y0, x1, y1) in _word_rows(rows):
         b = out.get(c[2])
         if b is None:
-            out[c[2]] = [left, top, left + w, top + h, 1]
+            out[c[2]] = [x0, y0, x1, y1, 1]
         else:
-            b[0], b[1] = min(b[0], left), min(b[1], top)
-            b[2], b[3] = max(b[2], left + w), max(b[3], top + h)
+            b[0], b[1] = min(b[0], x0), min(b[1], y0)
+            b[2], b[3] = max(b[2], x1), max(b[3], y1)
             b[4] += 1
     return {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in out.items()}
 
