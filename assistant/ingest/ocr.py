@@ -148,10 +148,11 @@ def clean_for_ocr(grey: Image.Image, config: OcrConfig) -> tuple[Image.Image, fl
 # After the reading (recover.py, issue 10): a page the automatic layout split into side-by-side
 # columns that are really the cells of rows (a CAD log's times, operators and text) is read
 # again as one column of lines (psm 4); bands of ink no recognised word covers (four log entries
-# of a scanned record print) are read again as blocks (psm 6). Mean CER, the cleaning alone ->
-# with both (eval/ocr_kinds.py, 15 generated kinds x 2 pages and 12 sample pages per noise
-# level): generated 0.21% -> 0.15%; samples light / medium / heavy 6.13 / 5.38 / 8.44% ->
-# 2.88 / 4.78 / 7.81%; no page worse. CPU: one more Tesseract call only on pages that need it.
+# of a scanned record print) are read again as blocks (psm 6). Mean CER, plain Tesseract -> the
+# cleaning alone -> with both (eval/ocr_kinds.py --samples 12, 15 generated kinds x 2 pages and
+# 12 sample pages per noise level): generated 4.48 -> 0.21 -> 0.15%; samples light 6.35 -> 6.35
+# -> 5.66%, medium 5.58 -> 5.58 -> 4.78%, heavy 16.14 -> 10.09 -> 9.47%; all 66 pages 7.14 ->
+# 4.10 -> 3.69%; no kind worse. CPU: one more Tesseract call only on pages that need it.
 DEFAULT_OCR = OcrConfig(clean="auto")
 
 
