@@ -80,12 +80,13 @@ def free(taken: Spans, a: int, b: int) -> bool:
     return not any(a < e and s_ < b for s_, e in taken)
 
 
-# Capitals that are codes or record words, never a person's name.
+# Capitals that are codes or record words, never a person's name (with every word that is not a
+# surname: a nickname after a role word is neither).
 NOT_A_NAME_CODE = frozenset(
     "DNA PNC PND CCTV ANPR ABE VRI NFA RUI CAWN SARC OIC SIO CPS CSC MASH NEV DFU HTCU CDR IMEI VRM SIM "
     "RAPE ARRESTED INTERVIEWED CHARGED NOT NO THE AND WAS HAS NFD UNKNOWN NK TBC "
     "RASSO CSE CID PPU CET MIT SOIT ISVA IDVA PVP CAIT DCI ACPO NPCC CEOP NCA LADO IRO CAMHS FME MARAC MACE "
-    "PACE SOA ROTI SDN MG OEL CAD RMS NICHE ATHENA STORM INDEX LIST REGISTER AKA".split())
+    "PACE SOA ROTI SDN MG OEL CAD RMS NICHE ATHENA STORM LIST".split()) | NOT_SURNAMES
 
 
 def ok_first(word: str) -> bool:
@@ -261,7 +262,7 @@ def role_word_caps_names(text: str, taken: Spans = ()) -> list[NickHit]:
     """'Third suspect BASH: not identified': a role word, then a name in capitals alone (not a
     code: DNA, PNC, CCTV...)."""
     return [h for h in _nick_hits(ROLE_WORD_CAPS, "known-as", text, taken)
-            if h.nick.upper() not in NOT_A_NAME_CODE | NOT_SURNAMES and h.nick.lower() not in first_names()]
+            if h.nick.upper() not in NOT_A_NAME_CODE and h.nick.lower() not in first_names()]
 
 
 def bracket_quoted_names(text: str, taken: Spans = ()) -> list[NickHit]:
