@@ -318,7 +318,6 @@ def ocr_image(
     page = prepare(to_grey(image), dpi, config)
     grey, angle = page.image, page.angle
     tsv = run_tesseract(grey, dpi=page.dpi, config=config, timeout=timeout)
-    recovered = 0
     if config.recover and config.psm == 3:
         from dataclasses import replace
 
@@ -332,7 +331,7 @@ def ocr_image(
             rows = run_tesseract(grey, dpi=page.dpi, config=replace(config, psm=4), timeout=timeout)
             if word_count(rows) >= ROWS_MIN_WORDS * word_count(tsv):
                 tsv = rows
-        tsv, recovered = recover_dropped(
+        tsv, _ = recover_dropped(
             grey, tsv, lambda crop: run_tesseract(crop, dpi=page.dpi, config=block, timeout=timeout)
         )
     text, boxes, conf = parse_tsv(tsv, grey.width, grey.height)

@@ -4,11 +4,15 @@ Tesseract's page segmentation (psm 3) sometimes judges a band of text lines to b
 or noise and returns no words for it at all: on a scanned record print, four consecutive log
 entries vanished while the lines above and below were read. Nothing downstream can find a
 line of inquiry that is not in the page text, so after the page is read, the ink that no
-recognised line covers is measured; each band of it as tall as a line of text is read again
+recognised word covers is measured; each band of it as tall as a line of text is read again
 on its own as a single block of text (psm 6) and put back into the page's TSV in reading order.
 
 Speckle, rules and photocopier streaks are not text: a band must be tall enough, hold enough
 ink across enough of its width, and come back as words Tesseract is confident of.
+
+The layout can also read too much into a page: a log whose times, operators and text it took
+for three columns comes back column after column. ``side_by_side`` tells such a page, which
+``ocr.ocr_image`` then reads again row by row (psm 4).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ WORD_PAD = 0.2
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    """A rectangle of the page (pixels) with ink that no recognised line covers."""
+    """A rectangle of the page (pixels) with ink that no recognised word covers."""
 
     x0: int
     y0: int
@@ -81,14 +85,15 @@ def _word_boxes(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
 
 
 def uncovered_bands(grey: Image.Image, tsv: str) -> list[Band]:
-    """Bands of ink that no recognised line of the TSV covers, top to bottom."""
+    """Bands of ink that no recognised word of the TSV covers, top to bottom."""
     from assistant.ingest.clean import otsu_threshold
 
-    a = np.asarray(grey if grey.mode == "L" else grey.convert("L"))
+    grey = grey if grey.mode == "L" else grey.convert("L")
+    a = np.asarray(grey)
     h, w = a.shape
     if h < 50 or w < 50:
         return []
-    t = otsu_threshold(grey if grey.mode == "L" else grey.convert("L"))
+    t = otsu_threshold(grey)
     ink = a <= min(t, 160)
     for x0, y0, x1, y1 in _word_boxes(_rows(tsv)):
         pad = int((y1 - y0) * WORD_PAD) + 2
