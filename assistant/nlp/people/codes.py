@@ -66,6 +66,7 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     "W", "NOM") is redefined only when the file's own legend says so."""
     votes: _Votes = defaultdict(Counter)
     for text in texts:
+        _vote_inline_legend(text, votes)
         for line in text.split("\n"):
             if len(line) > 200:
                 continue
@@ -106,6 +107,29 @@ def _vote_legend_line(legend: re.Match[str], votes: _Votes) -> None:
     elif m is not None and m.start() <= (20 if legend.group("sep").strip() else 0):
         g = next(g for g in ("s", "v", "w") if m.group(g))
         votes[legend.group("p")][_GROUP_ROLE[g]] += 2
+
+
+# One definition of an inline legend: "DD = dioddefwr/victim", "PA = person a amheuir/suspect".
+_INLINE_DEF = re.compile(r"(?<![\w/'-])(?P<p>[A-Z]{1,5})\s?=\s?")
+
+
+def _vote_inline_legend(text: str, votes: _Votes) -> None:
+    """A legend of several "CODE = meaning" definitions run together, perhaps over a line
+    break ("(DD = dioddefwr/victim PA = person a amheuir/suspect T =" / "tyst/witness)"):
+    each code takes the role word of its own definition, up to the next code's "="."""
+    defs = [m for m in _INLINE_DEF.finditer(text) if m.group("p") not in _NOT_PERSON_CODES]
+    for k, m in enumerate(defs):
+        near = [d for d in defs if d is not m and abs(d.start() - m.start()) <= 160]
+        if not near:
+            continue  # one "X = ..." alone is not a legend
+        end = defs[k + 1].start() if k + 1 < len(defs) else len(text)
+        desc = text[m.end():min(end, m.end() + 50)]
+        desc = re.split(r"[)\]]|\n\s*\n", desc, maxsplit=1)[0]
+        found = _CODE_ROLE_WORD.search(desc)
+        roles = {g for g in ("s", "v", "w") if found is not None and found.group(g)}
+        if len(roles) == 1:
+            votes[m.group("p")][_GROUP_ROLE[roles.pop()]] += 2
+            votes[m.group("p")][_LEGEND] += 1
 
 
 def _vote_code_runs(line: str, codes: list[re.Match[str]], votes: _Votes) -> None:
