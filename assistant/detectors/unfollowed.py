@@ -38,9 +38,10 @@ KINDS_ORDER = (
 # A bare mention (no action, no status) is a line only when the evidence is plainly available.
 AVAILABLE = re.compile(
     r"\b(?:gave\s+(?:her|him|them)|bought\s+(?:her|him|them)|sent\s+(?:her|him|them)|(?:her|his|their)\s+account|has\s+(?:a|an)\s+\w+|there\s+(?:is|are|was|were)\s+"
-    r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?\s+the|covering|named|mentioned|described|"
+    r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?|covering|overlooks?|overlooking|named|mentioned|described|"
     r"said|says|stated|states|told|disclosed|reported|showed|shown|also|too|as\s+well|another|other|second|"
-    r"used\s+to\s+(?:contact|message|call)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
+    r"used\s+to\s+(?:contact|message|call)|talks?\s+to|messages?\s+(?:her|him|them)|paid|pays|paying|"
+    r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
     r"(?:on|via|through))\b",
     re.I,
 )
