@@ -362,6 +362,11 @@ class MissingInterviewDetector(Detector):
         # Statement from Ryan X (occupier, host of the party)"): the file judged them relevant.
         raised = any(PLAN_ITEM["witness"].search(t) or _STATEMENT_FROM.search(ahead(m, t, 30))
                      for m, t in own)
+        if p.professional and p.professional >= 0.25 * len(p.mentions) and not p.labels:
+            # A professional (social worker, CSE worker, teacher) is at the events as part of
+            # the work: their statement is missing only where the file says it is, not for
+            # being present.
+            return missing and (tied or loose or raised or named_witness)
         return tied or (loose and (missing or named_witness)) or (raised and missing)
 
     def _suggest(self, ctx: CaseContext, p: Person, role: str, texts: list[tuple[Mention, str]],
