@@ -28,6 +28,7 @@ from assistant.nlp.entities import EXHIBIT, PHONE, VRM
 from assistant.nlp.gate import anchors, prefixes
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
 from assistant.nlp.people import find_people
+from assistant.nlp.legend import Legend, learn_legend
 from assistant.nlp.status import RAISE, StatusCue, classify
 from assistant.types import Segment, Suggestion
 
@@ -155,6 +156,14 @@ class _Mention:
     status: StatusCue
     distinct: set[str] = field(default_factory=set)
     content: set[str] = field(default_factory=set)
+
+
+def case_legend(ctx: CaseContext) -> Legend:
+    """The status and kind codes the case's own keys define (read once per case)."""
+    if "legend" not in ctx.cache:
+        ctx.cache["legend"] = learn_legend((p.text for d in ctx.documents for p in d.pages), kinds_in)
+    legend: Legend = ctx.cache["legend"]
+    return legend
 
 
 def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
@@ -480,6 +489,7 @@ class UnfollowedInquiryDetector(Detector):
     # -- step 1: mentions ------------------------------------------------------------------
     def _mentions(self, ctx: CaseContext) -> list[_Mention]:
         rules = kind_rules()
+        legend = case_legend(ctx)
         out: list[_Mention] = []
         prev_kinds: list[tuple[str, int, int]] = []
         prev_key: tuple[str, int] | None = None
@@ -488,6 +498,9 @@ class UnfollowedInquiryDetector(Detector):
             if len(text) < 12 or len(tokens(text)) < 3:
                 continue
             found = kinds_in(text)
+            seen_kinds = {k for k, _, _ in found}
+            # codes of the file's own key ("TCC" for CCTV in a Welsh force's log)
+            found += [k for k in legend.kinds_at(text) if k[0] not in seen_kinds]
             key = (seg.document, seg.page)
             if prev_kinds and prev_key == key and _ANAPHORA.search(text):
                 # "The request was drafted but not sent." / "No enquiries were made to identify
@@ -521,6 +534,11 @@ class UnfollowedInquiryDetector(Detector):
                 else:
                     st = StatusCue(st.status, st.start + ca if st.start >= 0 else -1,
                                    st.end + ca if st.end >= 0 else -1, st.cue)
+                if st.status == "mention":
+                    # a status code of the file's own key at the head of the entry ("GW07 AG")
+                    coded = legend.status_at(text)
+                    if coded is not None:
+                        st = StatusCue(coded[0], coded[1], coded[2], coded[3])  # type: ignore[arg-type]
                 if st.status in ("mention", "pending"):
                     trail = self._trailing_status(ctx, i, rules[kind].done_rx)
                     if trail is not None and (trail.status != "pending" or st.status == "mention"):
