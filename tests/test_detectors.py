@@ -7,6 +7,7 @@ import pytest
 from assistant.detectors.missing_interview import MissingInterviewDetector
 from assistant.detectors.unfollowed import UnfollowedInquiryDetector, kinds_in
 from assistant.detectors.victim_blaming import VictimBlamingDetector
+from assistant.nlp.legend import Legend, learn_legend
 from tests.detector_helpers import assert_grounded, make_ctx
 
 # --- victim-blaming language ------------------------------------------------------------------
@@ -468,3 +469,52 @@ def test_subject_carries_aliases_for_matching() -> None:
     got = _mi('S2: Bradley STOTT, known as "Stotty", was not interviewed; words of advice were given.\n')
     subj = next(s for s in got if "STOTT" in s)
     assert "Stotty" in subj and "S2" in subj
+
+
+# -- the file's own key: status and kind codes ------------------------------------------------
+
+_KEYED_LOG = (
+    "Allwedd / Key: GW gweithred/action raised CW cwblhawyd/complete AG ar agor/open YM\n"
+    "ymgais/attempt DP dim pellach/no further on this line TCC teledu cylch cyfyng/CCTV\n"
+    "Rhif Dyddiad Cofnod / Entry\n"
+    "GW07 AG TCC Pontcelyn Grill - 1 cam covers rear stair to 2A.\n"
+    "GW08 CW TCC bus station viewed 03/10, nil of evidential value.\n"
+    "GW15 AG PNC partial VRM KM66, silver Corsa.\n"
+)
+
+
+def test_legend_codes_are_read_from_the_files_own_key() -> None:
+    legend = learn_legend([_KEYED_LOG], kinds_in)
+    assert legend.status == {"CW": "done", "AG": "pending", "YM": "pending", "DP": "not_done"}
+    assert legend.kinds == {"TCC": "cctv"}
+    # one-letter codes end the meaning before them but are not learnt; "Referred" is no status
+    other = learn_legend(["Status key: R = Resulted P = Pending REF = Referred C = Cancelled\n"], kinds_in)
+    assert other.status == {} and other.kinds == {}
+    assert learn_legend(["No key in this file. CW AG TCC.\n"], kinds_in) == Legend()
+
+
+def test_unfollowed_status_and_kind_codes_from_the_key() -> None:
+    out = UnfollowedInquiryDetector().detect(make_ctx({"log.txt": _KEYED_LOG}))
+    quotes = " || ".join(c.quote for s in out for c in s.citations)
+    assert any(s.kind == "cctv" for s in out) and "Pontcelyn Grill" in quotes, quotes
+    assert "bus station" not in quotes, quotes
+    assert any(s.kind == "vehicle_anpr" and "KM66" in s.citations[0].quote for s in out), quotes
+
+
+@pytest.mark.parametrize("line", [
+    "- Grant (PELLOW) has been putting \u00a320 credit on JM's phone, 3 or 4 times, paid at the Spar.",
+    "JM talks to Grant on Snapchat, he is g.pellz on there.",
+])
+def test_unfollowed_leads_plainly_available_in_a_notebook(line: str) -> None:
+    # a lead in an account, with no action raised: credit paid onto her phone, a username
+    out = UnfollowedInquiryDetector().detect(make_ctx({"pnb.txt": line + "\n"}))
+    assert any(c.quote.strip() in line for s in out for c in s.citations), [(s.kind, s.title) for s in out]
+
+
+def test_missing_interview_professionals_and_alibis() -> None:
+    got = _mi("Victim: IP1 Kacey BRINDLE (14).\n"
+              "Present: Gemma KINSELLA (SW), Kerry-Ann DOYLE (Compass CSE worker), Ms L BRINDLE (mother).\n"
+              "Gemma KINSELLA was present when Kacey disclosed to her mother.\n"
+              "L/I 16 - S2's alibi, Kyle DUNFORD, Marl Road: not yet seen. No statement.\n")
+    assert not any("KINSELLA" in subj or "DOYLE" in subj for subj in got), got
+    assert [r for subj, r in got.items() if "DUNFORD" in subj] == ["witness"], got

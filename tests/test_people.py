@@ -142,6 +142,10 @@ LEGENDS = [
     # "V1 (15), suspect S1": the role word belongs to the code after it; a base code keeps its meaning
     ("Allegation of rape (s.1 SOA 2003): V1 (15), suspect S1.\nSexual assault (s.3 SOA 2003): V2 (14), suspect S2.\n",
      {}),
+    # an inline legend of several "CODE = meaning" definitions, wrapped over a line, in two languages
+    ("Personau / Persons (DD = dioddefwr/victim PA = person a amheuir/suspect T =\n"
+     "tyst/witness PR = proffesiynol/professional)\n", {"victim": {"DD"}, "suspect": {"PA"}, "witness": {"T"}}),
+    ("Result: A = B and nothing else\n", {}),  # one "X = y" alone is not a legend
 ]
 
 

@@ -42,6 +42,13 @@ class Legend:
     status: dict[str, str] = field(default_factory=dict)  # "CW" -> "done", "AG" -> "pending"
     kinds: dict[str, str] = field(default_factory=dict)  # "TCC" -> "cctv"
 
+    def is_key(self, text: str) -> bool:
+        """Is ``text`` (a segment) the key itself: a key opener and two of its codes?"""
+        if not _KEY_OPEN.search(text):
+            return False
+        codes = {m.group(0) for m in re.finditer(r"(?<![\w/'-])[A-Z]{2,5}(?![\w/'-])", text)}
+        return len(codes & (set(self.status) | set(self.kinds))) >= 2
+
     def status_at(self, text: str, within: int = 24) -> tuple[str, int, int, str] | None:
         """(status, start, end, code) of a status code standing alone near the start of an
         entry ("GW07 AG TCC Grill ...", "019 | 03/10 | cw | ..."); None when there is none."""
@@ -92,6 +99,12 @@ def learn_legend(texts: Iterable[str], kinds_of: Callable[[str], list[tuple[str,
                 if len(states) == 1:
                     legend.status.setdefault(code, states.pop())
                     continue
+                hits = kinds_of(meaning)
+                if not hits:
+                    continue
+                # the meaning ends with the line that names the kind ("teledu cylch" / "cyfyng/CCTV")
+                cut = meaning.find("\n", max(b for _, _, b in hits))
+                meaning = meaning if cut < 0 else meaning[:cut]
                 found = {kind for kind, _, _ in kinds_of(meaning)}
                 if len(found) == 1 and len(meaning.split()) <= 6:
                     legend.kinds.setdefault(code, found.pop())
