@@ -435,3 +435,12 @@ def test_a_quoted_name_a_role_follows_is_a_person(text: str, nick: str) -> None:
 def test_record_words_are_not_surnames(word: str) -> None:
     ctx = make_ctx({"a.txt": f"MATCHAM, Lee {word} \"MATTY\" (M) 05/12/1984\nOP TALLBRIDGE - NOMINAL {word}\n"})
     assert all(p.surname != word and word not in p.nicknames for p in find_people(ctx))
+
+
+def test_an_alias_after_a_surname_first_name_is_that_persons() -> None:
+    # "MOLYNEUX, Reece AKA RATTY": the name ends at the first name, so the alias has its owner
+    ctx = make_ctx({"a.txt": "S2 MOLYNEUX, Reece AKA RATTY 17/06/1999 No fixed abode since 10/18.\n"
+                             "Ratty picks her up from school.\n"})
+    people = find_people(ctx)
+    assert [(p.display, sorted(p.labels)) for p in people] == [("Reece MOLYNEUX", ["S2"])]
+    assert {n.upper() for n in people[0].nicknames} == {"RATTY"}

@@ -169,7 +169,8 @@ def surname_first_names(text: str, scope: NameScope = NameScope(), taken: Spans 
         nxt = (m.group("next") or "").strip()
         if nxt and ok_surname(nxt):
             continue  # "SMITH John JONES": John JONES is the name (FULL_CAPS took it)
-        out.append(NameHit(m.start(), m.end(), "surname-first", first, sur, f"{first} {sur}"))
+        # the name ends with the first name: "MOLYNEUX, Reece AKA RATTY" leaves "AKA" to the alias
+        out.append(NameHit(m.start(), m.end("first"), "surname-first", first, sur, f"{first} {sur}"))
     return out
 
 
