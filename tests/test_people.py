@@ -444,3 +444,12 @@ def test_an_alias_after_a_surname_first_name_is_that_persons() -> None:
     people = find_people(ctx)
     assert [(p.display, sorted(p.labels)) for p in people] == [("Reece MOLYNEUX", ["S2"])]
     assert {n.upper() for n in people[0].nicknames} == {"RATTY"}
+
+
+def test_a_label_in_a_list_of_people_is_not_the_next_names() -> None:
+    # "(S1, S2, CROWTHER)": three people, so S2 ("Raz") is not CROWTHER's label
+    ctx = make_ctx({"a.txt": 'S2 "Raz": not identified.\n'
+                             "Risks: exploitation by adult males (S1, S2, CROWTHER); missing episodes.\n"
+                             "Liam CROWTHER was not interviewed.\n"})
+    people = {p.display: sorted(p.labels) for p in find_people(ctx)}
+    assert people.get("Liam CROWTHER") == [] and people.get("Raz") == ["S2"], people

@@ -76,6 +76,8 @@ class PeopleRegistry:
                     continue  # "(13) V3 CROFT": the label belongs to the next person
                 if not at_end and re.search(r"[.;!?]", g):
                     continue  # "S2 KEZ. IP1 describes him...": the label opens the next sentence
+                if at_end and "," in gap and re.search(r"\w\s*,\s*$", chunk[:m.start()]):
+                    continue  # "adult males (S1, S2, CROWTHER)": a list of three people
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
                     pass
                 elif len(g) > (0 if at_end else 2):
