@@ -518,3 +518,10 @@ def test_missing_interview_professionals_and_alibis() -> None:
               "L/I 16 - S2's alibi, Kyle DUNFORD, Marl Road: not yet seen. No statement.\n")
     assert not any("KINSELLA" in subj or "DOYLE" in subj for subj in got), got
     assert [r for subj, r in got.items() if "DUNFORD" in subj] == ["witness"], got
+
+
+def test_missing_interview_a_date_in_a_relative_clause_is_not_the_statement_taken() -> None:
+    # "who made the 101 report in Aug 2015": the date is the report's, not the MG11's
+    got = _mi("11 OIC MG11 from Mr Dennis OAKLEY, 16 Cobden Walk, who made the 101 report in Aug 2015.\n"
+              "- Mr OAKLEY, who reported girls going in and out of No. 14, was never seen.\n")
+    assert [r for subj, r in got.items() if "OAKLEY" in subj] == ["witness"], got
