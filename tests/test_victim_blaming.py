@@ -111,6 +111,15 @@ NOT_FINDINGS = [
     'Mum was angry about the bit that says Amber went to the flat "voluntarily".',
     "Cllr Farrant said she did not accept the wording 'putting herself at risk' which appeared in a police e-mail.",
     "4. Driver's explanation re age not credible.",
+    # a named record's words cited by its reviewer; a reviewer objecting to the wording
+    '- The CF3 states that IP1 "made a choice" to go to the flat.',
+    "- The OIC's ABE summary says IP1 \"appears to be in a relationship with\" S1, a man of 27.",
+    'I was concerned to read in the MG3 that IP2 associates with older males "through her own choice".',
+    'Officers will not describe any child in this operation as "consenting" or "in a relationship".',
+    '1. Take out the sentence in the MG5 that says C1 "continues to put herself at risk".',
+    "I told her that none of this is her fault.",
+    # older friends as a risk indicator, not a name for an abuser
+    "Mother states K has older friends she won't talk about.",
     # the suspect's account and acts
     "S1 stated in interview that she was a willing participant and had consented.",
     "He told her she had agreed to it and that nobody would believe her.",

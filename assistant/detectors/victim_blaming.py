@@ -186,6 +186,28 @@ def _cited_word(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
     return ends_quoted and _REPORTED.search(text[max(0, a - 40):a]) is not None
 
 
+# A record named as saying something: "The CF3 states that", "the OIC's ABE summary says".
+_RECORD_SAYS = re.compile(
+    r"\b(?:MG\s?\d+\w?|CF\d+|summary|report|record|form|log|note|entry|minutes|referral|file|rationale|"
+    r"assessment|letter|e-?mail)\s+(?:\w+\s+){0,2}(?:says?|said|states?|stated|records?|recorded|describes?|"
+    r"described|refers?\s+to|referred\s+to|notes?|noted|reads?|calls?|called)\b", re.I)
+
+
+def _record_says(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
+    """True when the wording is inside (or runs into) a short quotation that a named record is
+    reported to say ("The CF3 states that IP1 "made a choice" to go to the flat"; "the OIC's
+    ABE summary says IP1 "appears to be in a relationship with" S1"): the record's words,
+    cited by whoever is reviewing it."""
+    for q0, q1 in qs + _word_quotes(text):
+        if not (a < q1 and q0 < b) or len(text[q0:q1].split()) > 12:
+            continue
+        before = text[max(0, q0 - 70):q0]
+        before = before[max(before.rfind(". "), before.rfind(";")) + 1:]
+        if _RECORD_SAYS.search(before):
+            return True
+    return False
+
+
 def _record_quoted(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
     """True when the quotation around [a, b) is another record's wording about the child (a
     schedule quoting a report: "CYP1 out again, putting herself at risk"), not someone's own
@@ -266,7 +288,7 @@ class VictimBlamingDetector(Detector):
             if (inside(qs, a, b) or opens_quoted or _closed_later(text, a, b)) and not _record_quoted(
                     text, qs, a, b):
                 continue
-            if _cited_word(text, qs, a, b):
+            if _cited_word(text, qs, a, b) or _record_says(text, qs, a, b):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
