@@ -453,3 +453,9 @@ def test_a_label_in_a_list_of_people_is_not_the_next_names() -> None:
                              "Liam CROWTHER was not interviewed.\n"})
     people = {p.display: sorted(p.labels) for p in find_people(ctx)}
     assert people.get("Liam CROWTHER") == [] and people.get("Raz") == ["S2"], people
+
+
+def test_a_quoted_name_after_a_record_systems_own_code() -> None:
+    # 'NOM3 "MIKEY"': the nominal code and the quoted name are one person
+    ctx = make_ctx({"a.txt": 'NOM3 "MIKEY" - not identified, driver\n4. NOM3 "MIKEY" - identify (intel search).\n'})
+    assert [(p.display, sorted(p.labels)) for p in find_people(ctx)] == [("MIKEY", ["S3"])]

@@ -118,6 +118,9 @@ NOT_FINDINGS = [
     'Officers will not describe any child in this operation as "consenting" or "in a relationship".',
     '1. Take out the sentence in the MG5 that says C1 "continues to put herself at risk".',
     "I told her that none of this is her fault.",
+    'Phrases such as "sexually active" and "boyfriend" are not to be used about the children.',
+    # the child's own words in her statement
+    "I thought Dean was my boyfriend.",
     # older friends as a risk indicator, not a name for an abuser
     "Mother states K has older friends she won't talk about.",
     # the suspect's account and acts
