@@ -525,3 +525,19 @@ def test_missing_interview_a_date_in_a_relative_clause_is_not_the_statement_take
     got = _mi("11 OIC MG11 from Mr Dennis OAKLEY, 16 Cobden Walk, who made the 101 report in Aug 2015.\n"
               "- Mr OAKLEY, who reported girls going in and out of No. 14, was never seen.\n")
     assert [r for subj, r in got.items() if "OAKLEY" in subj] == ["witness"], got
+
+
+def test_unfollowed_items_under_a_heading_that_raises_actions() -> None:
+    # "POINTS FOR INVESTIGATION": each numbered item is an action raised; one with a result is not
+    ctx = make_ctx({"rovi.txt": (
+        "IO OBSERVATIONS\nAccount consistent with first account to mother.\n"
+        "POINTS FOR INVESTIGATION ARISING FROM ABE (OIC to action)\n"
+        "1. Wyre Retail Park car park (pick-up point by pet shop) - CCTV from site security.\n"
+        "2. Lyndon Road sexual health clinic - CW's records Nov 2018 (consent form with mum).\n"),
+        "update.txt": "Lyndon Road clinic records obtained 02/03/19 and reviewed, nothing of note.\n"})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    quotes = " || ".join(c.quote for s in out for c in s.citations)
+    assert "Wyre Retail Park" in quotes, quotes
+    # the same items as narrative, with no heading, are not actions
+    plain = make_ctx({"rovi.txt": "IO OBSERVATIONS\nShe was collected from Wyre Retail Park car park by the pet shop.\n"})
+    assert not [s for s in UnfollowedInquiryDetector().detect(plain) if s.kind == "cctv"]

@@ -158,6 +158,37 @@ class _Mention:
     content: set[str] = field(default_factory=set)
 
 
+# A heading over a list of things to do: its items are actions raised, not narrative.
+_RAISING_HEADING = re.compile(
+    r"\b(?:points?\s+for\s+(?:investigation|action|enquiry|inquiry)|lines?\s+of\s+(?:enquiry|inquiry)|"
+    r"(?:investigative|outstanding|further|open|recommended)\s+(?:actions?|enquiries|inquiries|lines)|"
+    r"actions?\s+(?:raised|arising|required|needed|agreed|to\s+(?:be\s+)?(?:taken|completed|done|progress))|"
+    r"to\s+do\b|enquiries\s+(?:required|to\s+(?:be\s+)?(?:made|completed))|outstanding\s*:?\s*$)",
+    re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
+def _raising_heading(ctx: CaseContext, seg: Segment) -> str | None:
+    """The heading a list item sits under, when it raises actions ("POINTS FOR INVESTIGATION
+    ARISING FROM ABE", "Outstanding lines of enquiry"): the item is an action left without a
+    result unless the file records one. Walks up through the list's earlier items."""
+    page = ctx.page_text(seg.document, seg.page)
+    line_start = page.rfind("\n", 0, seg.start) + 1
+    if not _LIST_ITEM.match(page[line_start:seg.end]):
+        return None
+    lines = page[:line_start].rstrip("\n").split("\n")[-25:]
+    for line in reversed(lines):
+        t = line.strip()
+        if not t:
+            continue
+        if _LIST_ITEM.match(t) or t[:1].islower():
+            continue  # an earlier item of the list, or a wrapped line of one
+        if len(t) <= 90 and _RAISING_HEADING.search(t):
+            return t
+        return None
+    return None
+
+
 def case_legend(ctx: CaseContext) -> Legend:
     """The status and kind codes the case's own keys define (read once per case)."""
     if "legend" not in ctx.cache:
@@ -541,6 +572,10 @@ class UnfollowedInquiryDetector(Detector):
                     coded = legend.status_at(text)
                     if coded is not None:
                         st = StatusCue(coded[0], coded[1], coded[2], coded[3])  # type: ignore[arg-type]
+                if st.status == "mention":
+                    heading = _raising_heading(ctx, seg)
+                    if heading is not None:
+                        st = StatusCue("pending", -1, -1, heading)
                 if st.status in ("mention", "pending"):
                     trail = self._trailing_status(ctx, i, rules[kind].done_rx)
                     if trail is not None and (trail.status != "pending" or st.status == "mention"):
