@@ -541,3 +541,8 @@ def test_unfollowed_items_under_a_heading_that_raises_actions() -> None:
     # the same items as narrative, with no heading, are not actions
     plain = make_ctx({"rovi.txt": "IO OBSERVATIONS\nShe was collected from Wyre Retail Park car park by the pet shop.\n"})
     assert not [s for s in UnfollowedInquiryDetector().detect(plain) if s.kind == "cctv"]
+
+
+def test_unfollowed_a_prepaid_card_statement_is_a_financial_line() -> None:
+    assert any(k == "financial" for k, _, _ in kinds_in(
+        "- Prepaid card statement (handed in by mother 28/11) - not examined."))
