@@ -144,6 +144,11 @@ _DONE_HEADING = re.compile(
     r"^(?:\d+[.)]\s*)?(?:evidence|statements?|accounts?|interviews?|actions?|enquiries|lines)?\s*"
     r"(?:obtained|secured|gathered|taken|completed|done|resulted|on\s+file)\b(?!.*\b(?:not|outstanding|to\s+do)\b)",
     re.I)
+_PARENT = r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|grandmother|grandfather|nan|gran|carer|foster\s+carer|guardian|NOK)"
+# "her mother, Lorraine X", "Mother - Lorraine X", "Lorraine X (mother of V1)", "Tina X (Mum)"
+_PARENT_BEFORE = re.compile(rf"\b{_PARENT}\b\s*[,:(\-\u2013]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
+_PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s\s+|V\d'?s\s+)?{_PARENT}\b", re.I)
+_SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
 
 
@@ -362,6 +367,14 @@ class MissingInterviewDetector(Detector):
         # Statement from Ryan X (occupier, host of the party)"): the file judged them relevant.
         raised = any(PLAN_ITEM["witness"].search(t) or _STATEMENT_FROM.search(ahead(m, t, 30))
                      for m, t in own)
+        if any(_PARENT_BEFORE.search(ahead(m, t, 30)) or _PARENT_AFTER.match(t[m.end - segs[m.seg].start:][:30])
+               for m, t in own):
+            # A parent or carer is at the events as the child's family: a statement is missing
+            # only where the file says so ("asked why no one has taken a statement from her"),
+            # raises one, or where they saw the events themselves.
+            saw = any(_SAW.search(around(m, t, 40, 60)) for m, t in own)
+            return (tied or (loose and (missing or named_witness)) or (raised and missing)) and (
+                bool(missing) or raised or saw)
         if p.professional and p.professional >= 0.25 * len(p.mentions) and not p.labels:
             # A professional (social worker, CSE worker, teacher) is at the events as part of
             # the work: their statement is missing only where the file says it is, not for
