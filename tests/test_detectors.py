@@ -562,3 +562,11 @@ def test_missing_interview_parents_need_a_missing_statement_and_tie_names_a_susp
     got = _mi('A4 DC BRIGHTWELL 31/03 Identify / TIE NORBURN, Ashley ("Big Ash") - outstanding at closure.\n'
               "- NORBURN not spoken to.\n")
     assert [r for subj, r in got.items() if "NORBURN" in subj] == ["suspect"], got
+
+
+@pytest.mark.parametrize("line", ["S3 not yet seen.", "Seen getting into cars at school gates.",
+                                  "V2 OKONJO seen with mother."])
+def test_unfollowed_seen_alone_is_not_a_witness_line(line: str) -> None:
+    # "seen" is a visit or a sighting; "saw" / "witnessed" name someone who can give evidence
+    assert not any(k == "witness" for k, _, _ in kinds_in(line))
+    assert any(k == "witness" for k, _, _ in kinds_in("A neighbour saw her get into a silver car."))
