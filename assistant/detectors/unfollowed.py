@@ -88,7 +88,7 @@ _BARE_KINDS = frozenset({"phone_digital", "other_victims", "cctv", "social_media
 _GENERIC_TRIGGER = re.compile(r"\b(?:identif\w*|trace[ds]?|locate[ds]?|unidentified|untraced)$", re.I)
 MAX_CITES = 10
 # Lines of one kind in one case: at most this many, each after the first a little less certain.
-MAX_LINES = 3
+MAX_LINES = 2
 LINE_PENALTY = 0.12
 # A term found in more segments than this is too common to say two mentions are one object.
 RARE_TERM = 3
