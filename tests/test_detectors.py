@@ -570,3 +570,10 @@ def test_unfollowed_seen_alone_is_not_a_witness_line(line: str) -> None:
     # "seen" is a visit or a sighting; "saw" / "witnessed" name someone who can give evidence
     assert not any(k == "witness" for k, _, _ in kinds_in(line))
     assert any(k == "witness" for k, _, _ in kinds_in("A neighbour saw her get into a silver car."))
+
+
+def test_missing_interview_a_statement_someone_is_to_provide_is_not_taken() -> None:
+    # "to provide MG11 re her home visit of 24/09/18": the date is the visit's; the MG11 is a plan
+    got = _mi("015 07/12/18 NPS Probation Officer Helen TRAFFORD to provide MG11 re her home visit of 24/09/18 "
+              "(saw IP1 at Flat 6 at 08:40).\n- MG11 from H TRAFFORD (NPS) - not obtained\n")
+    assert [r for subj, r in got.items() if "TRAFFORD" in subj] == ["witness"], got
