@@ -8,6 +8,7 @@ from assistant.detectors.missing_interview import MissingInterviewDetector
 from assistant.detectors.unfollowed import UnfollowedInquiryDetector, kinds_in
 from assistant.detectors.victim_blaming import VictimBlamingDetector
 from assistant.nlp.legend import Legend, learn_legend
+from assistant.nlp.status import classify
 from tests.detector_helpers import assert_grounded, make_ctx
 
 # --- victim-blaming language ------------------------------------------------------------------
@@ -577,3 +578,7 @@ def test_missing_interview_a_statement_someone_is_to_provide_is_not_taken() -> N
     got = _mi("015 07/12/18 NPS Probation Officer Helen TRAFFORD to provide MG11 re her home visit of 24/09/18 "
               "(saw IP1 at Flat 6 at 08:40).\n- MG11 from H TRAFFORD (NPS) - not obtained\n")
     assert [r for subj, r in got.items() if "TRAFFORD" in subj] == ["witness"], got
+
+
+def test_status_not_dld_is_a_download_not_done() -> None:
+    assert classify("Not DL'd - DFU backlog 10 wks.").status == "not_done"
