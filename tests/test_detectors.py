@@ -582,3 +582,16 @@ def test_missing_interview_a_statement_someone_is_to_provide_is_not_taken() -> N
 
 def test_status_not_dld_is_a_download_not_done() -> None:
     assert classify("Not DL'd - DFU backlog 10 wks.").status == "not_done"
+
+
+def test_missing_interview_whose_statement_and_whose_interview() -> None:
+    # the social worker's MG11, and a suspect's interview about IP2, are not IP2's account
+    got = _mi("IP2 Shannon BLEASDALE, 14 Partial disclosure to SW 09/09/16 (MG11 of SW held)\n"
+              "S4 Gary PILLING arrested 06/09/16, interviewed, prepared statement; further interview re IP2 "
+              "28/10/16, no comment.\n"
+              "IP2 Shannon BLEASDALE declined an ABE on 28/09/16 and was not approached again.\n")
+    assert [r for subj, r in got.items() if "BLEASDALE" in subj] == ["victim"], got
+    # a suspect spoken to at the door was not interviewed
+    got = _mi("Suspects: S1 Dean HOLT, S2 Reece TALBOT.\nS1 interviewed 02/02, no comment.\n"
+              "TALBOT spoken to at door, denies IP has been at the flat.\n")
+    assert [r for subj, r in got.items() if "TALBOT" in subj] == ["suspect"], got

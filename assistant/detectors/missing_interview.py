@@ -69,6 +69,8 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
                 o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])):
             continue  # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs
+        if re.fullmatch(r"MG11|statement", m.group(0), re.I) and _ANOTHERS_STATEMENT.match(text, m.end()):
+            continue  # "(MG11 of SW held)": the social worker's statement, not the child's
         if box is not None:
             # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
             if (box.group("mark") or "").strip() or box.group("mark2") in ("\u2611", "\u2612", "\u2713", "\u2714"):
@@ -148,6 +150,10 @@ _PARENT = r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|gran
 # "her mother, Lorraine X", "Mother - Lorraine X", "Lorraine X (mother of V1)", "Tina X (Mum)"
 _PARENT_BEFORE = re.compile(rf"\b{_PARENT}\b\s*[,:(\-\u2013]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
 _PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s\s+|V\d'?s\s+)?{_PARENT}\b", re.I)
+# After a statement term: whose it is, when it is someone else's ("MG11 of SW", "statement from mum").
+_ANOTHERS_STATEMENT = re.compile(
+    r"\s*(?:of|from|by)\s+(?:the\s+|her\s+|his\s+)?(?:SW|social\s+worker|mother|mum|father|dad|parent|carer|"
+    r"teacher|DSL|nurse|key\s?worker|youth\s+worker|friend|officer|PC|DC|ISVA)\b", re.I)
 _SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
 
