@@ -459,3 +459,9 @@ def test_a_quoted_name_after_a_record_systems_own_code() -> None:
     # 'NOM3 "MIKEY"': the nominal code and the quoted name are one person
     ctx = make_ctx({"a.txt": 'NOM3 "MIKEY" - not identified, driver\n4. NOM3 "MIKEY" - identify (intel search).\n'})
     assert [(p.display, sorted(p.labels)) for p in find_people(ctx)] == [("MIKEY", ["S3"])]
+
+
+def test_the_first_part_of_a_double_first_name_is_that_person() -> None:
+    ctx = make_ctx({"a.txt": "Child: Tia-Rose ASHWORTH (13).\nTia would not go into the interview room.\n"})
+    people = find_people(ctx)
+    assert [(p.display, len(p.mentions)) for p in people] == [("Tia-Rose ASHWORTH", 2)]

@@ -260,6 +260,12 @@ class PeopleFinder(PeopleRegistry):
         for p in self.people:
             if p.first and p.surname:
                 firsts[p.first].append(p)
+        for p in self.people:
+            # "Tia-Rose ASHWORTH" is "Tia" in the letters: the first part of a double first
+            # name, when no one else has it as a first name of their own
+            head = (p.first or "").split("-")[0]
+            if p.surname and head != p.first and len(head) >= 3 and head not in firsts:
+                firsts.setdefault(f"{head}", []).append(p)
         if not firsts:
             return
         rx = re.compile(r"\b(" + "|".join(re.escape(f) for f in firsts) + r")\b(?!\s+[A-Z])")
