@@ -540,7 +540,8 @@ def test_unfollowed_items_under_a_heading_that_raises_actions() -> None:
     quotes = " || ".join(c.quote for s in out for c in s.citations)
     assert "Wyre Retail Park" in quotes, quotes
     # the same items as narrative, with no heading, are not actions
-    plain = make_ctx({"rovi.txt": "IO OBSERVATIONS\nShe was collected from Wyre Retail Park car park by the pet shop.\n"})
+    plain = make_ctx({"rovi.txt": "IO OBSERVATIONS\nShe was collected from Wyre Retail Park car park by the pet "
+                                  "shop.\n"})
     assert not [s for s in UnfollowedInquiryDetector().detect(plain) if s.kind == "cctv"]
 
 

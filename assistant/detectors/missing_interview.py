@@ -146,7 +146,8 @@ _DONE_HEADING = re.compile(
     r"^(?:\d+[.)]\s*)?(?:evidence|statements?|accounts?|interviews?|actions?|enquiries|lines)?\s*"
     r"(?:obtained|secured|gathered|taken|completed|done|resulted|on\s+file)\b(?!.*\b(?:not|outstanding|to\s+do)\b)",
     re.I)
-_PARENT = r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|grandmother|grandfather|nan|gran|carer|foster\s+carer|guardian|NOK)"
+_PARENT = (r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|grandmother|grandfather|nan|gran|"
+           r"carer|foster\s+carer|guardian|NOK)")
 # "her mother, Lorraine X", "Mother - Lorraine X", "Lorraine X (mother of V1)", "Tina X (Mum)"
 _PARENT_BEFORE = re.compile(rf"\b{_PARENT}\b\s*[,:(\-\u2013]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
 _PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s\s+|V\d'?s\s+)?{_PARENT}\b", re.I)

@@ -26,9 +26,9 @@ from assistant.detectors.common import cite_segment, clamp, opens_unit, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
 from assistant.nlp.gate import anchors, prefixes
+from assistant.nlp.legend import Legend, learn_legend
 from assistant.nlp.lexicon import COMMON_CAPITALISED, load_lexicon
 from assistant.nlp.people import find_people
-from assistant.nlp.legend import Legend, learn_legend
 from assistant.nlp.status import RAISE, StatusCue, classify
 from assistant.types import Segment, Suggestion
 
@@ -42,7 +42,8 @@ AVAILABLE = re.compile(
     r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?|covering|overlooks?|overlooking|named|mentioned|described|"
     r"said|says|stated|states|told|disclosed|reported|showed|shown|also|too|as\s+well|another|other|second|"
     r"used\s+to\s+(?:contact|message|call)|talks?\s+to|messages?\s+(?:her|him|them)|paid|pays|paying|"
-    r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|kept|owns?|drives?|drove|registered|contacted\s+(?:her|him|them)\s+"
+    r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|kept|owns?|drives?|drove|registered|"
+    r"contacted\s+(?:her|him|them)\s+"
     r"(?:on|via|through))\b",
     re.I,
 )
