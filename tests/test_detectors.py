@@ -592,3 +592,9 @@ def test_missing_interview_whose_statement_and_whose_interview() -> None:
     got = _mi("Suspects: S1 Dean HOLT, S2 Reece TALBOT.\nS1 interviewed 02/02, no comment.\n"
               "TALBOT spoken to at door, denies IP has been at the flat.\n")
     assert [r for subj, r in got.items() if "TALBOT" in subj] == ["suspect"], got
+
+
+def test_unfollowed_other_residents_named_by_a_witness_are_other_victims() -> None:
+    assert any(k == "other_victims" for k, _, _ in kinds_in(
+        "VIW2 also states two other Linden Lodge residents (F, 14 & 15) have been going to Daz's."))
+    assert not any(k == "other_victims" for k, _, _ in kinds_in("Two other issues were raised at the meeting."))
