@@ -158,3 +158,15 @@ def test_wording_is_not_excused_as_a_suspects_words_on_a_whisper_of_a_role() -> 
     out = VictimBlamingDetector().detect(ctx)
     assert any("chaotic lifestyle" in s.citations[0].quote for s in out), [s.title for s in out]
 
+
+
+def test_split_phrases_keep_quotes_of_their_own() -> None:
+    # two phrases of different families in one sentence are two findings; a short quote is widened
+    # towards eight words with the clauses around it, never over the other phrase
+    got = [s.citations[0].quote for s in _detect("Kayleigh is a prolific MFH, streetwise and makes her own choices.")]
+    assert len(got) == 2, got
+    assert sum("streetwise" in q for q in got) == 1 and sum("own choices" in q for q in got) == 1, got
+
+
+def test_accounts_that_do_not_agree_are_not_the_law_on_consent() -> None:
+    assert _detect("22. The IP is not a credible witness; her dates do not agree from one account to the next.")

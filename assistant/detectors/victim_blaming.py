@@ -102,7 +102,7 @@ _WEAK_MIN_P = 0.3  # weak wording needs the classifier's confirmation
 _MIN_SUSPECT_VOTES = 1.0
 _MIN_CLAUSE = 12  # a shorter piece joins its neighbour
 _SINGLE_MAX_TOKENS = 40  # a sentence with one finding is cited whole up to this length
-_MIN_QUOTE_TOKENS = 5  # a clause quote is widened to its neighbours up to this length
+_MIN_QUOTE_TOKENS = 8  # a clause quote is widened to its neighbours up to this length
 
 
 @dataclass
@@ -123,6 +123,7 @@ class _Finding:
     how: str = ""
     page_span: tuple[int, int] | None = None  # a finding joined over two segments
     joined: _Finding | None = None
+    others: list[tuple[int, int]] = field(default_factory=list)  # other findings' phrases, same segment
 
     @property
     def best(self) -> _Hit:
@@ -353,6 +354,8 @@ class VictimBlamingDetector(Detector):
         per_seg: dict[int, int] = {}
         for f in findings:
             per_seg[f.seg_index] = per_seg.get(f.seg_index, 0) + 1
+            f.others = [(h.start, h.end) for g in findings if g is not f and g.seg_index == f.seg_index
+                        for h in g.hits]
         return [self._suggest(ctx, ctx.segments[f.seg_index], f, per_seg[f.seg_index] == 1,
                               lex.guidance) for f in findings]
 
@@ -473,15 +476,21 @@ class VictimBlamingDetector(Detector):
         spans = clauses(text)
         k = next((j for j, sp in enumerate(spans) if sp[0] == f.clause[0]), 0)
         a, b = f.clause
-        # Widen a very short clause with its neighbours (the subject is usually before it).
+        # Widen a very short clause with its neighbours (the subject is usually before it), never
+        # over another finding's phrase: each phrase keeps a quote of its own.
+        def free(sp: tuple[int, int]) -> bool:
+            return not any(x < sp[1] and sp[0] < y for x, y in f.others)
+
         lo, hi = k, k
-        while len(tokens(text[a:b])) < _MIN_QUOTE_TOKENS and (lo > 0 or hi < len(spans) - 1):
-            if lo > 0:
+        while len(tokens(text[a:b])) < _MIN_QUOTE_TOKENS:
+            if lo > 0 and free(spans[lo - 1]):
                 lo -= 1
                 a = spans[lo][0]
-            elif hi < len(spans) - 1:
+            elif hi < len(spans) - 1 and free(spans[hi + 1]):
                 hi += 1
                 b = spans[hi][1]
+            else:
+                break
         a, b = min(a, h.start), max(b, h.end)
         a, b = _strip(text, a, b)
         start, end = seg.start + a, seg.start + b
