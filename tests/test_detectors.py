@@ -598,3 +598,16 @@ def test_unfollowed_other_residents_named_by_a_witness_are_other_victims() -> No
     assert any(k == "other_victims" for k, _, _ in kinds_in(
         "VIW2 also states two other Linden Lodge residents (F, 14 & 15) have been going to Daz's."))
     assert not any(k == "other_victims" for k, _, _ in kinds_in("Two other issues were raised at the meeting."))
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("No request has been made to Bebo to preserve or disclose the account.", "social_media"),
+    ("IP states her friend DEMI has also been taken to Breck House by MACKA.", "other_victims"),
+    ("Who holds the tenancy of Flat 2 is not known; Weaverdale Homes have not answered the letter.",
+     "third_party_records"),
+])
+def test_unfollowed_period_platforms_and_plain_wording(line: str, kind: str) -> None:
+    assert any(k == kind for k, _, _ in kinds_in(line))
+    assert classify("Weaverdale Homes have not answered DS PARMITER's letter.").status == "not_done"
+    assert classify("Nobody at the takeaway has been spoken to.").status == "not_done"
+    assert classify("The handset was handed back to her mother before it had gone to HTCU.").status == "not_done"
