@@ -68,6 +68,10 @@ def _line_unit(text: str, start: int, end: int, at: int) -> tuple[int, int]:
     return start, end
 
 
+# A line that is an item of a list: a bullet, or a short number or letter with "." or ")".
+LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
 def opens_unit(text: str, start: int, marker: int = 0) -> bool:
     """True when the segment at ``start`` opens a line that is a unit of its own (a log entry,
     a numbered action, a table row): the line before it is another entry, not its context.

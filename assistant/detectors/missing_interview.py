@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from assistant.detectors.base import Detector
-from assistant.detectors.common import cite_segment, clamp
+from assistant.detectors.common import LIST_ITEM, cite_segment, clamp
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import find_officers
 from assistant.nlp.people import Mention, Person, find_people
@@ -156,7 +156,6 @@ _ANOTHERS_STATEMENT = re.compile(
     r"\s*(?:of|from|by)\s+(?:the\s+|her\s+|his\s+)?(?:SW|social\s+worker|mother|mum|father|dad|parent|carer|"
     r"teacher|DSL|nurse|key\s?worker|youth\s+worker|friend|officer|PC|DC|ISVA)\b", re.I)
 _SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)
-_LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
 
 
 # Confidence: a base by role, raised when a line says the interview is missing.
@@ -343,7 +342,7 @@ class MissingInterviewDetector(Detector):
                 continue
             if len(t) <= 60 and _DONE_HEADING.search(t):
                 return True
-            if not _LIST_ITEM.match(t):
+            if not LIST_ITEM.match(t):
                 return False
             # an earlier item of the same list: look further up
         return False

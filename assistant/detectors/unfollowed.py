@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.detectors.base import Detector
-from assistant.detectors.common import cite_segment, clamp, opens_unit, tokens
+from assistant.detectors.common import LIST_ITEM, cite_segment, clamp, opens_unit, tokens
 from assistant.nlp.context import CaseContext
 from assistant.nlp.entities import EXHIBIT, PHONE, VRM
 from assistant.nlp.gate import anchors, prefixes
@@ -166,7 +166,6 @@ _RAISING_HEADING = re.compile(
     r"actions?\s+(?:raised|arising|required|needed|agreed|to\s+(?:be\s+)?(?:taken|completed|done|progress))|"
     r"to\s+do\b|enquiries\s+(?:required|to\s+(?:be\s+)?(?:made|completed))|outstanding\s*:?\s*$)",
     re.I)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022\u25aa>]|\(?[a-z0-9]{1,2}[.)])\s")
 
 
 def _raising_heading(ctx: CaseContext, seg: Segment) -> str | None:
@@ -175,14 +174,14 @@ def _raising_heading(ctx: CaseContext, seg: Segment) -> str | None:
     result unless the file records one. Walks up through the list's earlier items."""
     page = ctx.page_text(seg.document, seg.page)
     line_start = page.rfind("\n", 0, seg.start) + 1
-    if not _LIST_ITEM.match(page[line_start:seg.end]):
+    if not LIST_ITEM.match(page[line_start:seg.end]):
         return None
     lines = page[:line_start].rstrip("\n").split("\n")[-25:]
     for line in reversed(lines):
         t = line.strip()
         if not t:
             continue
-        if _LIST_ITEM.match(t) or t[:1].islower():
+        if LIST_ITEM.match(t) or t[:1].islower():
             continue  # an earlier item of the list, or a wrapped line of one
         if len(t) <= 90 and _RAISING_HEADING.search(t):
             return t
