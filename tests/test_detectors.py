@@ -222,7 +222,33 @@ UNDONE_WORDING = [
     ("ENQ12 Premises s.18 search Flat 1a - not authorised, time elapsed", "not authorised"),
     ('ENQ10 Identify/trace SOI3 "TASH" - no further info', "no further info"),
     ("Handset ST/2 returned to DP on release at request of OIC", "returned to DP"),
+    ("RESULT: Handset returned to mother 04/02/2016 at her request.", "returned to mother"),
+    ("1P handset CV/1 returned to\u2019 Mrs ASHWORTH.at her request", "Mrs ASHWORTH"),
+    ("All - subscriber and CDR for 07700 900417: no return from TIU.", "no return from"),
 ]
+
+
+def test_status_a_result_field_that_only_refers_the_action_on_is_no_result() -> None:
+    from assistant.nlp.status import classify
+
+    assert classify("RESULT: Referred to TIU 15/01/2016.").status == "pending"
+    assert classify("RESULT: Downloaded by DFU.").status == "done"
+
+
+def test_unfollowed_an_exhibit_list_does_not_join_a_download_to_a_subscriber_check() -> None:
+    # "KC/3 IP NOKIA 07700 900417" ties the handset to the number; the handset's download and
+    # the number's subscriber check are still two actions, each left undone
+    ctx = make_ctx({"file.txt": (
+        "15 EXHIBITS KC/2 CLOTHING. KC/3 IP NOKIA 07700 900417.\n"
+        "16 OIC DC 3158 ARMITAGE.\n\f"
+        "11. The subscriber application for 07700 900417 was returned by the SPoC and has not been "
+        "resubmitted.\n"
+        "12. The IP's handset (KC/3) was handed back to Mrs DUFFIELD before it had gone to HTCU.\n")})
+    phones = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    quotes = [" ".join(c.quote for c in s.citations) for s in phones]
+    assert len(phones) == 2, quotes
+    assert any("HTCU" in q and "subscriber" not in q for q in quotes), quotes
+    assert_grounded(ctx, phones)
 
 
 @pytest.mark.parametrize(("line", "cue"), UNDONE_WORDING)
@@ -398,7 +424,7 @@ MI_CASES = [
      {"HEPPLE": "suspect"}, {"KIRBY"}),
     ("IP1 says her friend Jade TOLLEY (13) was present at the caravan.\n"
      "8 OIC 17/03/17 MG11 from Jade TOLLEY (present at the caravan, first occasion).\n"
-     "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": "witness"}, set()),
+     "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": ""}, set()),  # a child: no role claimed
     # a suspect who booked the room, left to "TIE outstanding"; an ABE "to revisit when she is ready"
     ('0040 Ruby says JJ + "Uncle Rich" booked the room.\n'
      '03/08/21 MALLOW, Richard (poss "Uncle Rich") - TIE outstanding.\n', {"MALLOW": "suspect"}, set()),
@@ -420,7 +446,7 @@ MI_CASES = [
      "IP2 Demi ASHCROFT (15) named by IP1 as also taken to the flat. ASHCROFT not spoken to.\n",
      {"ASHCROFT": "victim"}, {"DALE"}),
     ("Friend. Chloe BRANNAGH (15), IP1's school friend, went with IP1 to the flat and met S1 there.\n"
-     "No statement has been taken from BRANNAGH.\n", {"BRANNAGH": "witness"}, set()),
+     "No statement has been taken from BRANNAGH.\n", {"BRANNAGH": ""}, set()),  # a child: victim or witness
     # statements listed under a heading that says they were obtained; a line-of-enquiry code
     # ("LOE18 Witness - ...") is not a person
     ("Victim: IP1 Amy ROTH (14).\n2. Evidence obtained\n- ABE interview of IP1, 14/03/2019 (MO/1).\n"
@@ -579,6 +605,21 @@ def test_missing_interview_a_statement_someone_is_to_provide_is_not_taken() -> N
 
 def test_status_not_dld_is_a_download_not_done() -> None:
     assert classify("Not DL'd - DFU backlog 10 wks.").status == "not_done"
+
+
+def test_missing_interview_another_child_is_a_possible_victim_or_witness() -> None:
+    # the complainant keeps her role; a friend of 15 who was there is claimed as neither
+    got = _mi("IP1 Kacey DOWLING (14) disclosed to her mother. Kacey's ABE has not been arranged.\n"
+              "Kacey was found in the stairwell of Tanner Court with Jade MOSSOP (15, Year 11).\n"
+              "Kacey said Jade was there the first time as well.\n"
+              "Jade MOSSOP was visited 19/11. Jade said she did not want to speak to police. "
+              "No further visit is planned.\n")
+    assert [r for subj, r in got.items() if "DOWLING" in subj] == ["victim"], got
+    assert [r for subj, r in got.items() if "MOSSOP" in subj] == [""], got
+    ctx = make_ctx({"summary.txt": "Jade MOSSOP (15, Year 11) was with the IP. Jade MOSSOP has not been "
+                                   "spoken to.\nIP1 Kacey DOWLING (14) disclosed; no ABE yet.\n"})
+    titles = [s.title for s in MissingInterviewDetector().detect(ctx) if "MOSSOP" in (s.subject or "")]
+    assert titles and all("possible further victim or witness" in t for t in titles), titles
 
 
 def test_missing_interview_whose_statement_and_whose_interview() -> None:

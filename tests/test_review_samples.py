@@ -17,7 +17,11 @@ from assistant.types import INQUIRY_KINDS, ROLES, SUGGESTION_TYPES, CaseReview
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_files"
-SPLITS = ("train", "test", "indep_dev", "indep_test")
+# indep_dev (the independent split tuned on) is reviewed only when ASSISTANT_ALL_SAMPLES=1: on a
+# fresh machine, OCR of every sample scan with no cache took the suite to 14 of its 15 minutes.
+# The splits never tuned on (test, indep_test) and train always run.
+ALL_SPLITS = ("train", "test", "indep_dev", "indep_test")
+SPLITS = ALL_SPLITS if os.environ.get("ASSISTANT_ALL_SAMPLES") == "1" else ("train", "test", "indep_test")
 CASES = sorted((p for split in SPLITS if (SAMPLES / split).is_dir()
                 for p in (SAMPLES / split).iterdir() if p.is_dir()), key=lambda p: (p.parent.name, p.name))
 
@@ -55,7 +59,8 @@ def test_suggestions_follow_the_contract(reviews: dict[str, CaseReview]) -> None
             if s.type == "unfollowed_inquiry":
                 assert s.kind in INQUIRY_KINDS
             if s.type == "missing_interview":
-                assert s.subject and s.role in ROLES
+                # no role: a child other than the complainant (further victim or witness)
+                assert s.subject and (s.role in ROLES or (s.role is None and "child" in s.title))
         d = review.to_dict()
         assert set(d) >= {"case", "documents", "suggestions", "screening"}
         assert set(d["screening"]) >= {"in_scope", "reasons", "suspects", "victims", "rape_alleged",
@@ -93,6 +98,9 @@ FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
 @pytest.mark.parametrize("split", sorted(FLOORS))
 def test_held_out_split_scores_above_floor(reviews: dict[str, CaseReview], split: str) -> None:
     from eval.score import load_cases, load_labels, score_reviews
+
+    if split not in SPLITS:
+        pytest.skip(f"{split} is reviewed only with ASSISTANT_ALL_SAMPLES=1")
 
     test_dir = SAMPLES / split
     gold = load_labels(test_dir / "labels.jsonl")

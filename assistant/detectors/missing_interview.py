@@ -194,6 +194,9 @@ class MissingInterviewDetector(Detector):
             r: len([p for p in people if p.role == r and (p.surname or p.first)]) == 1
             for r in ("victim", "suspect")
         }
+        # The case's complainant: the person the file most plainly treats as the victim.
+        victims = [p for p in people if p.role == "victim"]
+        self._complainant = max(victims, key=lambda p: p.role_votes["victim"]) if victims else None
         for p in people:
             role = p.role
             if role not in ("victim", "suspect", "witness"):
@@ -388,6 +391,15 @@ class MissingInterviewDetector(Detector):
             return missing and (tied or loose or raised or named_witness)
         return tied or (loose and (missing or named_witness)) or (raised and missing)
 
+    def _other_child(self, p: Person, role: str) -> bool:
+        """A child other than the complainant, read as a victim or a witness: the roles the
+        file cannot yet tell apart (a friend at the flat may be a further victim)."""
+        if role not in ("victim", "witness") or p is self._complainant or not p.ages:
+            return False
+        if any(p.label_roles.get(lab) == "victim" for lab in p.labels):
+            return False  # coded as a victim by the file itself ("IP2")
+        return max(p.ages) < 18
+
     def _suggest(self, ctx: CaseContext, p: Person, role: str, texts: list[tuple[Mention, str]],
                  not_at: list[tuple[Mention, str]], conf: float) -> Suggestion:
         cites: list[Citation] = []
@@ -409,6 +421,28 @@ class MissingInterviewDetector(Detector):
             f"and {_WHAT[role]} in any document of the case.{cue} " + _ADVICE[role]
         )
         why: dict[str, Any] = {"role_votes": dict(p.role_votes), "mentions": len(p.mentions)}
+        if self._other_child(p, role):
+            # Another child who was there: whether a further victim or a witness, the file
+            # cannot say until the child is spoken to, so no role is claimed.
+            why["role_unclear"] = f"a child other than the complainant, read as {role}"
+            rationale = (
+                f"{p.display} is a child named in the case ({', '.join(sorted(p.labels)) or 'by name'}), "
+                f"and no account, ABE interview or statement from them is recorded in any document.{cue} "
+                "Whether they are a further victim or a witness, their account should be sought to best "
+                "practice (ABE), with support."
+            )
+            return Suggestion(
+                type="missing_interview",
+                subject=p.subject(),
+                role=None,
+                title=f"No account recorded for {p.display} (a child: possible further victim or witness)",
+                rationale=rationale,
+                confidence=clamp(conf),
+                citations=cites,
+                detector=self.name,
+                detector_version=self.version,
+                explanation={**why, "not_done_cues": [c for _, c in not_at][:3]},
+            )
         return Suggestion(
             type="missing_interview",
             subject=p.subject(),

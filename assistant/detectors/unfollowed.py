@@ -321,6 +321,11 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
     # The explicit entries of each group: two separate entries of one log are never joined,
     # not even through a third mention that shares a word with each.
     entries: dict[int, list[int]] = {k: [k] if opens[k].status.status in _EXPLICIT else [] for k in range(len(opens))}
+    # Each group's facets (a handset's download, a number's subscriber check): a chain through
+    # a mention with none ("KC/3 IP NOKIA 07700 900417" in an exhibit list) must not join two
+    # groups that are different actions of the kind.
+    rules = kind_rules()[opens[0].kind]
+    facets: dict[int, set[str]] = {k: rules.facets_of(ctx.segments[m.seg].text) for k, m in enumerate(opens)}
 
     def union(k: int, j: int, check: bool) -> None:
         ra, rb = find(k), find(j)
@@ -328,8 +333,14 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             return
         if check and any(_separate_actions(ctx, opens[x], opens[y]) for x in entries[ra] for y in entries[rb]):
             return
+        if check and facets[ra] and facets[rb] and not facets[ra] & facets[rb]:
+            return
         parent[ra] = rb
+        import os
+        if os.environ.get("DBG_UNION"):
+            print("UNION", check, opens[k].seg, opens[j].seg, facets[ra], facets[rb])
         entries[rb] = entries[rb] + entries.pop(ra)
+        facets[rb] = facets[rb] | facets.pop(ra)
 
     for k, m in enumerate(opens):
         for j in range(k):

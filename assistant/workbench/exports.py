@@ -181,7 +181,7 @@ def review_report(session: Session, case: Case, user: User) -> str:
         parts.append(f"<h2>{e(TYPE_LABELS[typ])} ({len(group)})</h2>")
         for s in group:
             n += 1
-            tag = s["kind"] or (f"{s['role']}: {s['subject']}" if s["subject"] else "")
+            tag = s["kind"] or (f"{s['role'] or 'role unclear'}: {s['subject']}" if s["subject"] else "")
             parts.append("<div class='finding'>")
             parts.append(
                 f"<p><span class='n'>{n}. {e(s['title'])}</span>"
