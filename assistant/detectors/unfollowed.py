@@ -336,9 +336,6 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
         if check and facets[ra] and facets[rb] and not facets[ra] & facets[rb]:
             return
         parent[ra] = rb
-        import os
-        if os.environ.get("DBG_UNION"):
-            print("UNION", check, opens[k].seg, opens[j].seg, facets[ra], facets[rb])
         entries[rb] = entries[rb] + entries.pop(ra)
         facets[rb] = facets[rb] | facets.pop(ra)
 
