@@ -652,3 +652,31 @@ def test_unfollowed_period_platforms_and_plain_wording(line: str, kind: str) -> 
     assert classify("Weaverdale Homes have not answered DS PARMITER's letter.").status == "not_done"
     assert classify("Nobody at the takeaway has been spoken to.").status == "not_done"
     assert classify("The handset was handed back to her mother before it had gone to HTCU.").status == "not_done"
+
+
+def test_unfollowed_a_taxi_firms_driver_is_a_witness_to_trace() -> None:
+    ctx = make_ctx({"memo.txt": (
+        "A18 IP states she was returned to Eastfield House by an Ace Cars taxi on 14/08/11. Driver to be traced.\n"
+        "Taxi driver drove off before he could be spoken to.\n")})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    assert any(s.kind == "witness" for s in out), [(s.kind, s.title) for s in out]
+    assert not any(s.kind == "suspect" for s in out), [(s.kind, s.title) for s in out]
+    # a driver with no taxi firm is still a suspect line
+    assert any(k == "suspect" for k, _, _ in kinds_in('Driver "Dee" (black BMW) not identified.'))
+
+
+def test_unfollowed_someone_who_might_have_seen_it_is_a_witness_plainly_available() -> None:
+    ctx = make_ctx({"call.txt": "CALLER: There was a lad still in the kebab van over the road when it "
+                                "happened, he might have seen it.\n"})
+    assert [s.kind for s in UnfollowedInquiryDetector().detect(ctx)] == ["witness"]
+
+
+def test_unfollowed_words_of_a_record_printed_in_capitals_are_not_linking_names() -> None:
+    # "ARREST" and "SUSPICION" are words the case prints in lower case elsewhere: in a record
+    # printed in capitals they do not tie two actions together; a surname and a nickname do
+    from assistant.detectors.unfollowed import _distinct_terms
+
+    common = frozenset({"arrest", "suspicion", "identify", "male", "known"})
+    got = _distinct_terms("TEXT: ARREST N3 COLTHURST (AKA DAZ) ON SUSPICION OF AN OFFENCE", common)
+    assert "colthurst" in got and "daz" in got and not {"arrest", "suspicion"} & got, got
+    assert "kez" in _distinct_terms("Al0 - male known as KEZ: not identified.", common)

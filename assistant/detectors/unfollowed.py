@@ -55,6 +55,16 @@ _STOP = frozenset(
     "so such also any all some one two three into onto over under after before about up down out off "
     "ip s1 s2 s3 s4 officer oic dc ds pc".split()
 )
+# A driver of a taxi or private-hire firm, named in the sentence or the one before it ("IP
+# returned to the home by an Ace Cars taxi. Driver to be traced."): a witness to trace, not a
+# suspect, however "traced" or "identified" is worded.
+_DRIVER = re.compile(r"\bdrivers?\b", re.I)
+_TAXI = re.compile(r"(?i:\b(?:taxis?|cabs?|minicabs?|private[- ]hire|hackney)\b)|"
+                   r"\b[A-Z][A-Za-z'&]+\s+(?:Cars|CARS|Cabs|CABS|Kabs|KABS|Taxis|TAXIS|Private\s+Hire)\b")
+# Someone an account places where they could have seen the events: a witness plainly available.
+_POSSIBLE_WITNESS = re.compile(
+    r"\b(?:might|may|must|would|could)\s+(?:well\s+)?(?:have\s+)?(?:seen|see|heard|hear|noticed|notice)\b",
+    re.I)
 _IDENTIFY_SUSPECT = re.compile(
     r"\b(?:identify|identified|identification|unidentified|unknown|trace|traced|untraced|locate|located|"
     r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?)\b",
@@ -211,13 +221,23 @@ def _clause_around(text: str, a: int, b: int) -> tuple[int, int]:
     return start, end
 
 
-def _distinct_terms(text: str) -> set[str]:
+def lower_words(ctx: CaseContext) -> frozenset[str]:
+    """Words the case's documents print in lower case somewhere ("arrest", "identify"): in a
+    record printed in capitals they are ordinary words, not names ("COLTHURST" never is)."""
+    if "lower_words" not in ctx.cache:
+        ctx.cache["lower_words"] = frozenset(
+            w for d in ctx.documents for pg in d.pages for w in re.findall(r"\b[a-z][a-z'\-]{2,}\b", pg.text))
+    words: frozenset[str] = ctx.cache["lower_words"]
+    return words
+
+
+def _distinct_terms(text: str, common: frozenset[str] = frozenset()) -> set[str]:
     terms = {m.group(0).replace(" ", "").upper() for m in EXHIBIT.finditer(text)}
     terms |= {m.group(0).replace(" ", "").upper() for m in VRM.finditer(text)}
     terms |= {re.sub(r"\D", "", m.group(0))[-9:] for m in PHONE.finditer(text)}
     for m in re.finditer(r"\b[A-Z][a-zA-Z'\-]{2,}\b", text):
         w = m.group(0)
-        if w.lower() in COMMON_CAPITALISED or w.isupper() and len(w) <= 4:
+        if w.lower() in COMMON_CAPITALISED or w.isupper() and (len(w) <= 4 or w.lower() in common):
             continue
         # Skip the first word of the text (capitalised only because it starts a sentence).
         if m.start() == 0:
@@ -225,7 +245,14 @@ def _distinct_terms(text: str) -> set[str]:
         terms.add(w.lower())
     for m in re.finditer(r"[\"\u201c\u2018']([A-Za-z][\w\-]{1,20})[\"\u201d\u2019']", text):
         terms.add(m.group(1).lower())
+    # a nickname, quoted or not: "male known as KEZ", "AKA DAZ"
+    for m in _NICKNAME.finditer(text):
+        terms.add(m.group(1).lower())
     return terms
+
+
+_NICKNAME = re.compile(r"\b(?i:known\s+(?:only\s+)?as|aka|called|calls\s+himself|nicknamed)\s+"
+                       r"[\"\u201c\u2018']?([A-Z][A-Za-z\-]{1,15})\b")
 
 
 def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
@@ -291,6 +318,18 @@ def _object_term(t: str) -> bool:
     return "/" in t or sum(ch.isdigit() for ch in t) >= 4 or VRM.fullmatch(t) is not None
 
 
+def _complainant_terms(ctx: CaseContext) -> set[str]:
+    """The codes and names of the people the file treats as victims, as linking terms."""
+    from assistant.nlp.people.finder import find_people
+
+    out: set[str] = set()
+    for p in find_people(ctx):
+        if p.role == "victim":
+            out |= set(p.labels)
+            out |= {w.lower() for w in (p.surname, p.first) if w}
+    return out
+
+
 def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
     """Group the open mentions of one kind into lines of inquiry about one object each.
 
@@ -303,7 +342,7 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
     terms = [m.distinct | _link_terms(ctx.segments[m.seg].text) for m in opens]
     df: dict[str, int] = {}
     for seg in {m.seg for m in opens}:
-        for t in _distinct_terms(ctx.segments[seg].text) | _link_terms(ctx.segments[seg].text):
+        for t in _distinct_terms(ctx.segments[seg].text, lower_words(ctx)) | _link_terms(ctx.segments[seg].text):
             df[t] = df.get(t, 0) + 1
     parent = list(range(len(opens)))
 
@@ -313,8 +352,12 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             x = parent[x]
         return x
 
+    # a line about people (a suspect to trace, a witness, another child) is one line by that
+    # person, not by the complainant its entries also name ("ARREST N3 ... - IP1", "IDENTIFY
+    # MALE KNOWN AS KEZ (PER IP1 ABE)")
+    about = _complainant_terms(ctx) if opens[0].kind in ("suspect", "witness", "other_victims") else set()
     keep = [{t for t in terms[k]
-             if not ((df.get(t, 0) > RARE_TERM and not _object_term(t)) or t.lower() in _STOP)}
+             if not ((df.get(t, 0) > RARE_TERM and not _object_term(t)) or t.lower() in _STOP or t in about)}
             for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
@@ -550,6 +593,11 @@ class UnfollowedInquiryDetector(Detector):
                     text[k[1]:k[2]])]
                 found = [(k, -1, -1) for k, _, _ in prev_kinds] + [k for k in specific
                                                                   if k[0] not in {p[0] for p in prev_kinds}]
+            if any(k[0] == "suspect" for k in found) and _DRIVER.search(text) and (
+                    _TAXI.search(text) or (i > 0 and (ctx.segments[i - 1].document, ctx.segments[i - 1].page) == key
+                                           and _TAXI.search(ctx.segments[i - 1].text))):
+                found = [("witness", a, b) if k == "suspect" else (k, a, b) for k, a, b in found]
+                found = list({k[0]: k for k in reversed(found)}.values())[::-1]
             prev_kinds = [k for k in found if k[1] >= 0] or (prev_kinds if found else [])
             if found and all(k[1] < 0 for k in found):
                 prev_kinds = [(k, 0, 0) for k, _, _ in found]
@@ -590,7 +638,7 @@ class UnfollowedInquiryDetector(Detector):
                         st = StatusCue(trail.status, -1, -1, trail.cue)
                 if st.status == "mention" and _HEADING_LIKE.match(text):
                     continue  # "3.6 Other children.", "SECTION 2 - OTHER CHILDREN": a heading
-                out.append(_Mention(i, kind, (a, b), st, _distinct_terms(text), _content_words(text)))
+                out.append(_Mention(i, kind, (a, b), st, _distinct_terms(text, lower_words(ctx)), _content_words(text)))
             self._own_cues(out[first_new:], text)
         return out
 
@@ -751,7 +799,7 @@ class UnfollowedInquiryDetector(Detector):
                 m.kind = "other_victims"
         self._term_df: dict[str, int] = {}
         for i in {m.seg for m in ms}:
-            for t in _distinct_terms(self._seg_text[i]):
+            for t in _distinct_terms(self._seg_text[i], lower_words(ctx)):
                 self._term_df[t] = self._term_df.get(t, 0) + 1
         if not ms:
             return []
@@ -855,11 +903,14 @@ class UnfollowedInquiryDetector(Detector):
             # Evidence "plainly available" but never actioned: other children named, a phone,
             # an account or a camera described. Other kinds need a raised action to count
             # (measured on the training split: bare mentions of the rest were mostly noise).
-            if kind not in _BARE_KINDS:
+            if kind == "witness" and any(_POSSIBLE_WITNESS.search(t) for t in texts):
+                conf = 0.4  # "a lad in the kebab van over the road, he might have seen it"
+            elif kind not in _BARE_KINDS:
                 return None, why
-            if not any(AVAILABLE.search(t) for t in texts):
+            elif not any(AVAILABLE.search(t) for t in texts):
                 return None, why
-            conf = 0.4
+            else:
+                conf = 0.4
         docs = {ctx.segments[m.seg].document for m in line}
         if len(docs) > 1:
             conf += 0.05
