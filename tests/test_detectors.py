@@ -680,3 +680,22 @@ def test_unfollowed_words_of_a_record_printed_in_capitals_are_not_linking_names(
     got = _distinct_terms("TEXT: ARREST N3 COLTHURST (AKA DAZ) ON SUSPICION OF AN OFFENCE", common)
     assert "colthurst" in got and "daz" in got and not {"arrest", "suspicion"} & got, got
     assert "kez" in _distinct_terms("Al0 - male known as KEZ: not identified.", common)
+
+
+def test_unfollowed_entries_about_one_person_are_one_line() -> None:
+    # a nickname named in many places still ties the entries about that suspect together
+    ctx = make_ctx({
+        "sd1.txt": '- S2: "Raz". Not identified.\n- S1 FARRANT arrested 14/11, interviewed, no comment.\n',
+        "s47.txt": "Outcome.\n- Raz not identified.\n- Kacey to be seen again by SW.\n",
+        "icpc.txt": 'Police update.\n- S2 "Raz": not identified.\n',
+        "cg2.txt": 'Review of police actions.\n"Raz" has not been identified.\n'})
+    sus = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "suspect"]
+    assert len(sus) == 1, [[c.quote for c in s.citations] for s in sus]
+
+
+def test_unfollowed_a_short_entry_is_quoted_with_the_reason_after_it() -> None:
+    ctx = make_ctx({"closure.txt": "Actions at closure.\nA13 Search 14 Marlowe Court Not conducted. S2 not arrested, "
+                                   "no power of entry.\nA14 Victim's account taken 02/02.\n"})
+    out = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "location_search"]
+    assert out and "no power of entry" in out[0].citations[0].quote, [c.quote for s in out for c in s.citations]
+    assert_grounded(ctx, out)

@@ -24,6 +24,7 @@ def cite_segment(
     *,
     extend_short: bool = True,
     tight: bool = False,
+    extend_next: bool = False,
 ) -> Citation:
     """A citation for a segment, grounded in the page text.
 
@@ -44,6 +45,12 @@ def cite_segment(
         prev = _previous_sentence(text, start)
         if prev is not None and len(tokens(text[prev:end])) <= MAX_CITE_TOKENS:
             start = prev
+    if extend_next and len(tokens(text[start:end])) < 12:
+        # "A13 Search 14 Marlowe Court Not conducted. S2 not arrested, no power of entry.": the
+        # short sentence after it on the same line gives the reason
+        nxt = _next_sentence_end(text, end)
+        if nxt is not None and len(tokens(text[start:nxt])) <= 30:
+            end = nxt
     if len(tokens(text[start:end])) > MAX_CITE_TOKENS:
         start, end = _window(text, start, end, focus or (seg.start, seg.end))
     if not (0 <= start < end <= len(text)) or not text[start:end].strip():
@@ -82,6 +89,19 @@ def opens_unit(text: str, start: int, marker: int = 0) -> bool:
         return False
     line_end = text.find("\n", line_start)
     return bool(NEW_UNIT.match(text[line_start:line_end if line_end != -1 else len(text)]))
+
+
+def _next_sentence_end(text: str, end: int) -> int | None:
+    """End of the sentence that follows ``end`` on the same line, or None."""
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    if k >= len(text) or text[k] == "\n" or k == end and text[end - 1:end] not in ".!?":
+        return None
+    m = re.compile(r"[.!?](?=\s|$)|\n").search(text, k)
+    if m is None or m.group(0) == "\n":
+        return None
+    return m.end()
 
 
 def _previous_sentence(text: str, start: int) -> int | None:

@@ -322,12 +322,29 @@ def _complainant_terms(ctx: CaseContext) -> set[str]:
     """The codes and names of the people the file treats as victims, as linking terms."""
     from assistant.nlp.people.finder import find_people
 
-    out: set[str] = set()
-    for p in find_people(ctx):
-        if p.role == "victim":
+    if "complainant_terms" not in ctx.cache:
+        out: set[str] = set()
+        for p in find_people(ctx):
+            if p.role == "victim":
+                out |= set(p.labels)
+                out |= {w.lower() for w in (p.surname, p.first) if w}
+        ctx.cache["complainant_terms"] = out
+    terms: set[str] = ctx.cache["complainant_terms"]
+    return terms
+
+
+def _person_terms(ctx: CaseContext) -> set[str]:
+    """Surnames, first names and nicknames of the case's people (lower case), and their codes."""
+    from assistant.nlp.people.finder import find_people
+
+    if "person_terms" not in ctx.cache:
+        out: set[str] = set()
+        for p in find_people(ctx):
+            out |= {w.lower() for w in (p.surname, p.first) if w} | {n.lower() for n in p.nicknames}
             out |= set(p.labels)
-            out |= {w.lower() for w in (p.surname, p.first) if w}
-    return out
+        ctx.cache["person_terms"] = out
+    terms: set[str] = ctx.cache["person_terms"]
+    return terms
 
 
 def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
@@ -355,9 +372,13 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
     # a line about people (a suspect to trace, a witness, another child) is one line by that
     # person, not by the complainant its entries also name ("ARREST N3 ... - IP1", "IDENTIFY
     # MALE KNOWN AS KEZ (PER IP1 ABE)")
-    about = _complainant_terms(ctx) if opens[0].kind in ("suspect", "witness", "other_victims") else set()
+    person_kind = opens[0].kind in ("suspect", "witness", "other_victims")
+    about = _complainant_terms(ctx) if person_kind else set()
+    # ... and a person's name or nickname ties their entries however often the file names them
+    names = _person_terms(ctx) - about if person_kind else set()
     keep = [{t for t in terms[k]
-             if not ((df.get(t, 0) > RARE_TERM and not _object_term(t)) or t.lower() in _STOP or t in about)}
+             if not ((df.get(t, 0) > RARE_TERM and not _object_term(t) and t not in names)
+                     or t.lower() in _STOP or t in about)}
             for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
@@ -443,6 +464,8 @@ def _separate_actions(ctx: CaseContext, o: _Mention, m: _Mention) -> bool:
     a, b = ctx.segments[o.seg], ctx.segments[m.seg]
     if a.document != b.document or not (_opens_item(ctx, a) and _opens_item(ctx, b)):
         return False
+    if o.kind in ("suspect", "witness", "other_victims") and (o.distinct & m.distinct) - _complainant_terms(ctx):
+        return False  # two entries about one person ("- Raz not identified." / '"Raz" has not been')
     return not (_object_ids(ctx, [o]) & _object_ids(ctx, [m]))
 
 
@@ -931,7 +954,7 @@ class UnfollowedInquiryDetector(Detector):
             # the quote keeps the words that leave the line open, else the words that raise it
             cue = m.status.start >= 0 and m.status.end <= len(seg.text)
             focus = (m.status.start, m.status.end) if cue else m.trig
-            c = cite_segment(ctx, seg, (seg.start + focus[0], seg.start + focus[1]), tight=True)
+            c = cite_segment(ctx, seg, (seg.start + focus[0], seg.start + focus[1]), tight=True, extend_next=True)
             key = (c.document, c.page, c.start, c.end)
             if key not in seen:
                 seen.add(key)
