@@ -699,3 +699,10 @@ def test_unfollowed_a_short_entry_is_quoted_with_the_reason_after_it() -> None:
     out = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "location_search"]
     assert out and "no power of entry" in out[0].citations[0].quote, [c.quote for s in out for c in s.citations]
     assert_grounded(ctx, out)
+
+
+def test_missing_interview_someone_known_only_as_mr_is_not_a_victim() -> None:
+    got = _mi("Victim: IP1 Keira LOWE (14) - ABE completed 02/09.\n"
+              "N2 (Mr DANBY) heard a girl crying on the stairwell. N2 did not speak to them. "
+              "Mr DANBY was not seen by police and no account was taken from him.\n")
+    assert not [r for subj, r in got.items() if "DANBY" in subj and r == "victim"], got

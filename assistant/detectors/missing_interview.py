@@ -205,6 +205,8 @@ class MissingInterviewDetector(Detector):
                 # a nickname or a number alone: not a victim to interview, and a witness known
                 # only so is a line to trace (unfollowed inquiry), not a statement to take
                 continue
+            if role == "victim" and re.match(r"(?:Mr|Mrs|Ms)\.?\s", p.display):
+                continue  # "Mr DANBY": known to the file only by an adult's title, not the child
             votes = p.role_votes
             total = sum(votes.values())
             if total == 0 or votes[role] / total < 0.45:
