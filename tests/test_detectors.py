@@ -706,3 +706,22 @@ def test_missing_interview_someone_known_only_as_mr_is_not_a_victim() -> None:
               "N2 (Mr DANBY) heard a girl crying on the stairwell. N2 did not speak to them. "
               "Mr DANBY was not seen by police and no account was taken from him.\n")
     assert not [r for subj, r in got.items() if "DANBY" in subj and r == "victim"], got
+
+
+def test_unfollowed_a_short_entry_is_quoted_with_a_reason_wrapped_onto_the_next_line() -> None:
+    ctx = make_ctx({"closure.txt": (
+        "No Action Result\n"
+        "A4 Arrest and interview S2 ROWNTREE Outstanding. Two visits to 14 Marlowe Court (15/09,\n"
+        "22/09), no reply.\n"
+        "A5 CCTV, Marlowe Court entrance Request to managing agent 13/09/2016. No reply on\nfile.\n")})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    quotes = [c.quote for s in out for c in s.citations]
+    assert any("Two visits" in q and "no reply" in q for q in quotes), quotes
+    assert not any("A4" in q and "A5" in q for q in quotes), quotes
+    assert_grounded(ctx, out)
+
+
+def test_status_a_download_that_shows_no_contact_is_a_result() -> None:
+    from assistant.nlp.status import classify
+
+    assert classify("S1's download shows no contact with IP1 on that handset.").status == "done"

@@ -98,10 +98,23 @@ def _next_sentence_end(text: str, end: int) -> int | None:
         k += 1
     if k >= len(text) or text[k] == "\n" or k == end and text[end - 1:end] not in ".!?":
         return None
-    m = re.compile(r"[.!?](?=\s|$)|\n").search(text, k)
-    if m is None or m.group(0) == "\n":
-        return None
-    return m.end()
+    breaks = 0
+    while True:
+        m = _END_OR_BREAK.search(text, k)
+        if m is None:
+            return None
+        if m.group(0) != "\n":
+            return m.end()
+        # a sentence wrapped onto the next line, unless that line starts an entry of its own
+        line_end = text.find("\n", m.end())
+        nxt = text[m.end():line_end if line_end != -1 else len(text)]
+        breaks += 1
+        if breaks > 2 or not nxt.strip() or NEW_UNIT.match(nxt):
+            return None
+        k = m.end()
+
+
+_END_OR_BREAK = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 def _previous_sentence(text: str, start: int) -> int | None:
