@@ -225,6 +225,7 @@ UNDONE_WORDING = [
     ("RESULT: Handset returned to mother 04/02/2016 at her request.", "returned to mother"),
     ("1P handset CV/1 returned to\u2019 Mrs ASHWORTH.at her request", "Mrs ASHWORTH"),
     ("All - subscriber and CDR for 07700 900417: no return from TIU.", "no return from"),
+    ("Driver left before his name or firm could be taken.", "before his name"),
 ]
 
 
@@ -725,3 +726,8 @@ def test_status_a_download_that_shows_no_contact_is_a_result() -> None:
     from assistant.nlp.status import classify
 
     assert classify("S1's download shows no contact with IP1 on that handset.").status == "done"
+
+
+def test_unfollowed_a_taxi_operators_dispatch_records_are_third_party_records() -> None:
+    assert any(k == "third_party_records" for k, _, _ in kinds_in(
+        "Requested written job sheets and dispatch records for 18/09 to 22/09 for PH0417 and PH0652."))
