@@ -731,3 +731,15 @@ def test_status_a_download_that_shows_no_contact_is_a_result() -> None:
 def test_unfollowed_a_taxi_operators_dispatch_records_are_third_party_records() -> None:
     assert any(k == "third_party_records" for k, _, _ in kinds_in(
         "Requested written job sheets and dispatch records for 18/09 to 22/09 for PH0417 and PH0652."))
+
+
+def test_missing_interview_a_parent_asking_why_nobody_took_her_statement() -> None:
+    got = _mi("IP1 Jade ROWLEY (14).\nTina ROWLEY (Mum) asked why no one from the police has taken a statement "
+              "from her.\n")
+    assert [r for subj, r in got.items() if "Tina" in subj] == ["witness"], got
+
+
+def test_people_a_first_name_the_old_list_lacked() -> None:
+    got = _mi("Keira DANBY (14) was seen getting into a car.\n"
+              "Tanisha MORLEY saw Keira get into the car; police have not spoken to her.\n")
+    assert any("MORLEY" in subj for subj in got), got

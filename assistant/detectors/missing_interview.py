@@ -155,6 +155,11 @@ _PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s
 _ANOTHERS_STATEMENT = re.compile(
     r"\s*(?:of|from|by)\s+(?:the\s+|her\s+|his\s+)?(?:SW|social\s+worker|mother|mum|father|dad|parent|carer|"
     r"teacher|DSL|nurse|key\s?worker|youth\s+worker|friend|officer|PC|DC|ISVA)\b", re.I)
+# The person asks for their statement, or the file says nobody took the one they offered.
+_ASKED_FOR_STATEMENT = re.compile(
+    r"\b(?:asks?|asked|asking|wants?\s+to\s+know|queried|complained)\s+(?:why|whether|if|when)\b[^.]{0,60}"
+    r"\b(?:statement|MG11)\b|\b(?:no\s+one|no-one|nobody)\b[^.]{0,40}?\b(?:taken|obtained|recorded)\s+"
+    r"(?:a\s+|any\s+|his\s+|her\s+|their\s+)?(?:written\s+)?(?:statement|MG11)", re.I)
 _SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)
 
 
@@ -384,6 +389,8 @@ class MissingInterviewDetector(Detector):
             # only where the file says so ("asked why no one has taken a statement from her"),
             # raises one, or where they saw the events themselves.
             saw = any(_SAW.search(around(m, t, 40, 60)) for m, t in own)
+            if missing and any(_ASKED_FOR_STATEMENT.search(t) for m, t in own):
+                return True  # "Tina X (Mum) asked why no one has taken a statement from her"
             return (tied or (loose and (missing or named_witness)) or (raised and missing)) and (
                 bool(missing) or raised or saw)
         if p.professional and p.professional >= 0.25 * len(p.mentions) and not p.labels:
