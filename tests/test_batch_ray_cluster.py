@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def _alive_nodes(env: dict[str, str], address: str) -> list[str]:
 
 def test_ray_address_joins_a_running_two_node_cluster(tmp_path: Path) -> None:
     # a short temp dir: Ray's socket paths must fit in 107 characters
-    ray_tmp = Path(f"/tmp/rc{os.getpid()}")
+    ray_tmp = Path(tempfile.gettempdir()) / f"rc{os.getpid()}"
     env = {**os.environ, "RAY_TMPDIR": str(ray_tmp), "RAY_USAGE_STATS_ENABLED": "0"}
     address = f"127.0.0.1:{_free_port()}"
     try:
