@@ -1095,8 +1095,8 @@ def render_docx(doc: Doc, case_id: str, author: str, out: Path) -> None:
                     run = cell.paragraphs[0].add_run(text)
                     run.bold = r in b.header_rows
     cp = d.core_properties
-    cp.author = author
-    cp.last_modified_by = author
+    cp.author = author[:255]  # a DOCX core property holds at most 255 characters
+    cp.last_modified_by = author[:255]
     cp.title = doc.spec.get("title", doc.name)
     cp.created = FIXED_DATE
     cp.modified = FIXED_DATE

@@ -40,8 +40,8 @@ def _ray(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _alive_nodes(env: dict[str, str], address: str) -> list[str]:
-    code = ("import json, ray; ray.init(address=%r, logging_level='ERROR'); "
-            "print(json.dumps([n['NodeID'] for n in ray.nodes() if n['Alive']])); ray.shutdown()" % address)
+    code = (f"import json, ray; ray.init(address={address!r}, logging_level='ERROR'); "
+            "print(json.dumps([n['NodeID'] for n in ray.nodes() if n['Alive']])); ray.shutdown()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     return list(json.loads(out.stdout.strip().splitlines()[-1])) if out.returncode == 0 else []
 
