@@ -425,7 +425,8 @@ MI_CASES = [
      {"HEPPLE": "suspect"}, {"KIRBY"}),
     ("IP1 says her friend Jade TOLLEY (13) was present at the caravan.\n"
      "8 OIC 17/03/17 MG11 from Jade TOLLEY (present at the caravan, first occasion).\n"
-     "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": ""}, set()),  # a child: no role claimed
+     # a child: no role claimed
+     "8. Jade TOLLEY - her mother declined on her behalf 30/03/17.\n", {"TOLLEY": ""}, set()),
     # a suspect who booked the room, left to "TIE outstanding"; an ABE "to revisit when she is ready"
     ('0040 Ruby says JJ + "Uncle Rich" booked the room.\n'
      '03/08/21 MALLOW, Richard (poss "Uncle Rich") - TIE outstanding.\n', {"MALLOW": "suspect"}, set()),
