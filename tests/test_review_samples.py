@@ -81,7 +81,7 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
     assert all(p.text.strip() for d in ocr_docs for p in d.pages)
 
 
-# Regression guards a little under the figures measured when they were set (2026-12-07, cb23235:
+# Regression guards a little under the figures measured when they were set (2026-12-07, 2c31388:
 # micro F1 train 0.84, test 0.74, indep_dev 0.87 (55 cases), indep_test 0.79 (55 cases); priority
 # accuracy 0.94, 0.83, 0.98, 0.95; per type on the held-out splits, test UI 0.70 VB 0.80 MI 0.75
 # and indep_test UI 0.77 VB 0.82 MI 0.79): a change that loses findings on files written by other
