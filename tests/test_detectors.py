@@ -744,3 +744,11 @@ def test_people_a_first_name_the_old_list_lacked() -> None:
     got = _mi("Keira DANBY (14) was seen getting into a car.\n"
               "Tanisha MORLEY saw Keira get into the car; police have not spoken to her.\n")
     assert any("MORLEY" in subj for subj in got), got
+
+
+def test_unfollowed_a_glossary_and_bail_conditions_raise_nothing() -> None:
+    ctx = make_ctx({"ims.txt": (
+        "KEY CYP = child/young person (complainant) SOI = subject of interest (suspect) "
+        "PoI = person of interest (witness) TIE = trace, interview, eliminate\n"
+        "Conds: no contact direct/indirect with IP1 or any named witness; not to be in company of any female under 18.\n")})
+    assert UnfollowedInquiryDetector().detect(ctx) == []

@@ -65,6 +65,8 @@ _TAXI = re.compile(r"(?i:\b(?:taxis?|cabs?|minicabs?|private[- ]hire|hackney)\b)
 _POSSIBLE_WITNESS = re.compile(
     r"\b(?:might|may|must|would|could)\s+(?:well\s+)?(?:have\s+)?(?:seen|see|heard|hear|noticed|notice)\b",
     re.I)
+# One definition of a glossary: a short code, "=", and a word of its meaning.
+_GLOSSARY_DEF = re.compile(r"(?<![\w/])[A-Z][A-Za-z/]{0,5}\d?\s*=\s*[A-Za-z]")
 _IDENTIFY_SUSPECT = re.compile(
     r"\b(?:identify|identified|identification|unidentified|unknown|trace|traced|untraced|locate|located|"
     r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?)\b",
@@ -602,8 +604,10 @@ class UnfollowedInquiryDetector(Detector):
             text = seg.text
             if len(text) < 12 or len(tokens(text)) < 3:
                 continue
-            if legend.is_key(text):
-                continue  # the file's key to its codes ("TCC teledu cylch cyfyng/CCTV") raises nothing
+            if legend.is_key(text) or len(_GLOSSARY_DEF.findall(text)) >= 3:
+                # the file's key to its codes ("TCC teledu cylch cyfyng/CCTV", "CYP = child/young
+                # person  SOI = subject of interest  PoI = person of interest") raises nothing
+                continue
             found = kinds_in(text)
             seen_kinds = {k for k, _, _ in found}
             # codes of the file's own key ("TCC" for CCTV in a Welsh force's log)
