@@ -750,5 +750,6 @@ def test_unfollowed_a_glossary_and_bail_conditions_raise_nothing() -> None:
     ctx = make_ctx({"ims.txt": (
         "KEY CYP = child/young person (complainant) SOI = subject of interest (suspect) "
         "PoI = person of interest (witness) TIE = trace, interview, eliminate\n"
-        "Conds: no contact direct/indirect with IP1 or any named witness; not to be in company of any female under 18.\n")})
+        "Conds: no contact direct/indirect with IP1 or any named witness; not to be in company of any "
+        "female under 18.\n")})
     assert UnfollowedInquiryDetector().detect(ctx) == []
