@@ -170,3 +170,11 @@ def test_split_phrases_keep_quotes_of_their_own() -> None:
 
 def test_accounts_that_do_not_agree_are_not_the_law_on_consent() -> None:
     assert _detect("22. The IP is not a credible witness; her dates do not agree from one account to the next.")
+
+
+def test_reported_speech_cut_before_its_closing_quotation_mark_is_the_childs_words() -> None:
+    from assistant.nlp.entities import quoted_spans
+
+    text = 'Jodie says: "I\'m not a victim.'
+    (a, b), = quoted_spans(text)
+    assert text[a:b].startswith("I'm not a victim")

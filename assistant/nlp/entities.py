@@ -118,9 +118,17 @@ _QUOTE = re.compile(r"[\"\u201c](?P<q>(?:[^\"\u201c\u201d\n]|\n(?!\s*\n)){2,400}
 _SQUOTE = re.compile(r"(?<![A-Za-z])[\u2018'](?P<q>(?:[^'\u2018\u2019\n]|\n(?!\s*\n)){3,300})[\u2019'](?![A-Za-z])")
 
 
+# Reported speech whose closing mark is past the end of the text (the segmenter cut the quotation
+# at its first full stop): 'Jodie says: "I'm not a victim.'
+_OPEN_QUOTE = re.compile(r"\b(?:says?|said|states?|stated|told\s+\w+|replied|asked|shouted)\s*[:,]?\s*"
+                         r"[\"\u201c](?P<q>[^\"\u201c\u201d]{2,300})$", re.I)
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of passages inside quotation marks (the speaker's own words)."""
     spans = [(m.start("q"), m.end("q")) for m in _QUOTE.finditer(text)]
+    if not spans:
+        spans = [(m.start("q"), m.end("q")) for m in _OPEN_QUOTE.finditer(text.rstrip())]
     for m in _SQUOTE.finditer(text):
         # 'single quotes' are also apostrophes: accept only multi-word quotations.
         if " " in m.group("q").strip():
