@@ -753,3 +753,9 @@ def test_unfollowed_a_glossary_and_bail_conditions_raise_nothing() -> None:
         "Conds: no contact direct/indirect with IP1 or any named witness; not to be in company of any "
         "female under 18.\n")})
     assert UnfollowedInquiryDetector().detect(ctx) == []
+
+
+def test_unfollowed_a_partial_registration_in_an_account_is_a_lead() -> None:
+    ctx = make_ctx({"pnb.txt": 'Ruby (14) says JJ and Rich met them at the park.\nBlack Audi A3 part VRM "FN1..." '
+                               "dropped them at hotel.\n"})
+    assert any(s.kind == "vehicle_anpr" for s in UnfollowedInquiryDetector().detect(ctx))

@@ -44,7 +44,10 @@ AVAILABLE = re.compile(
     r"used\s+to\s+(?:contact|message|call)|talks?\s+to|messages?\s+(?:her|him|them)|paid|pays|paying|"
     r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|kept|owns?|drives?|drove|registered|"
     r"contacted\s+(?:her|him|them)\s+"
-    r"(?:on|via|through))\b",
+    r"(?:on|via|through)|"
+    # a partial registration, and who was collected or dropped off in the car
+    r"part(?:ial)?\s+(?:VRM|reg(?:istration)?|index|plate)|(?:VRM|reg(?:istration)?|plate)\s+(?:starts?|starting|begins?|"
+    r"beginning|ends?|ending)|(?:dropped|picked)\s+(?:her|him|them|us|the\s+girls?)\s+(?:off|up|at))\b",
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(r";\s+|\s+but\s+|,?\s+however,?\s+|,\s+although\s+|\s+-\s+|\s+\u2013\s+|\.\s+")
