@@ -759,3 +759,10 @@ def test_unfollowed_a_partial_registration_in_an_account_is_a_lead() -> None:
     ctx = make_ctx({"pnb.txt": 'Ruby (14) says JJ and Rich met them at the park.\nBlack Audi A3 part VRM "FN1..." '
                                "dropped them at hotel.\n"})
     assert any(s.kind == "vehicle_anpr" for s in UnfollowedInquiryDetector().detect(ctx))
+
+
+def test_missing_interview_a_quoted_nickname_opening_a_row_with_its_status_after() -> None:
+    got = _mi("Offences: Rape of a female aged 13-15 (s.1 SOA 2003) - S1.\n"
+              "S1 'Kaz' - male approx 20s, driver of silver hatchback. Not identified.\n"
+              "Kaz drove her in his car. No realistic prospect of identifying S1.\n")
+    assert [r for subj, r in got.items() if "Kaz" in subj] == ["suspect"], got

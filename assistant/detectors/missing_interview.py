@@ -288,7 +288,8 @@ class MissingInterviewDetector(Detector):
         sg = segs[m.seg]
         page = ctx.page_text(sg.document, sg.page)
         line_start = page.rfind("\n", 0, m.start) + 1
-        if page[line_start:m.start].strip(" \t-*\u2022|:") and len(page[line_start:m.start].split()) > 1:
+        head = page[line_start:m.start].strip(" \t-*\u2022|:'\"\u2018\u201c")
+        if head and len(head.split()) > 1:
             return set()
         end = page.find("\n", m.end)
         end = len(page) if end == -1 else end
