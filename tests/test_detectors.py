@@ -766,3 +766,8 @@ def test_missing_interview_a_quoted_nickname_opening_a_row_with_its_status_after
               "S1 'Kaz' - male approx 20s, driver of silver hatchback. Not identified.\n"
               "Kaz drove her in his car. No realistic prospect of identifying S1.\n")
     assert [r for subj, r in got.items() if "Kaz" in subj] == ["suspect"], got
+
+
+def test_unfollowed_a_cash_clinic_is_a_health_record_not_money() -> None:
+    kinds = {k for k, _, _ in kinds_in("IP1 went to the CASH clinic at Brackenford Health Centre in early October.")}
+    assert "financial" not in kinds and "third_party_records" in kinds, kinds
