@@ -42,7 +42,8 @@ AVAILABLE = re.compile(
     r"(?:a|an|some|two|three|several|cameras?|CCTV)|covers?|covering|overlooks?|overlooking|named|mentioned|described|"
     r"said|says|stated|states|told|disclosed|reported|showed|shown|also|too|as\s+well|another|other|second|"
     r"used\s+to\s+(?:contact|message|call)|talks?\s+to|messages?\s+(?:her|him|them)|paid|pays|paying|"
-    r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|top(?:ped|s|ping)?[- ]?up|kept|owns?|drives?|drove|registered|"
+    r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|top(?:ped|s|ping)?[- ]?up|"
+    r"kept|owns?|drives?|drove|registered|"
     r"contacted\s+(?:her|him|them)\s+"
     r"(?:on|via|through)|"
     # a partial registration, and who was collected or dropped off in the car
