@@ -426,39 +426,32 @@ class MissingInterviewDetector(Detector):
             if len(cites) >= 4:
                 break
         cue = f" The file says: \"{not_at[0][1]}\"." if not_at else ""
-        rationale = (
-            f"{p.display} appears as a {role} ({', '.join(sorted(p.labels)) or 'by name'}), "
-            f"and {_WHAT[role]} in any document of the case.{cue} " + _ADVICE[role]
-        )
+        labels = ", ".join(sorted(p.labels)) or "by name"
         why: dict[str, Any] = {"role_votes": dict(p.role_votes), "mentions": len(p.mentions)}
+        claimed: str | None = role
         if self._other_child(p, role):
             # Another child who was there: whether a further victim or a witness, the file
             # cannot say until the child is spoken to, so no role is claimed.
+            claimed = None
             why["role_unclear"] = f"a child other than the complainant, read as {role}"
+            title = f"No account recorded for {p.display} (a child: possible further victim or witness)"
             rationale = (
-                f"{p.display} is a child named in the case ({', '.join(sorted(p.labels)) or 'by name'}), "
-                f"and no account, ABE interview or statement from them is recorded in any document.{cue} "
-                "Whether they are a further victim or a witness, their account should be sought to best "
-                "practice (ABE), with support."
+                f"{p.display} is a child named in the case ({labels}), and no account, ABE interview or "
+                f"statement from them is recorded in any document.{cue} Whether they are a further victim "
+                "or a witness, their account should be sought to best practice (ABE), with support."
             )
-            return Suggestion(
-                type="missing_interview",
-                subject=p.subject(),
-                role=None,
-                title=f"No account recorded for {p.display} (a child: possible further victim or witness)",
-                rationale=rationale,
-                confidence=clamp(conf),
-                citations=cites,
-                detector=self.name,
-                detector_version=self.version,
-                explanation={**why, "not_done_cues": [c for _, c in not_at][:3]},
+        else:
+            title = (f"No {'account' if role == 'victim' else 'interview' if role == 'suspect' else 'statement'}"
+                     f" recorded for {role} {p.display}")
+            rationale = (
+                f"{p.display} appears as a {role} ({labels}), "
+                f"and {_WHAT[role]} in any document of the case.{cue} " + _ADVICE[role]
             )
         return Suggestion(
             type="missing_interview",
             subject=p.subject(),
-            role=role,  # type: ignore[arg-type]
-            title=f"No {'account' if role == 'victim' else 'interview' if role == 'suspect' else 'statement'}"
-            f" recorded for {role} {p.display}",
+            role=claimed,  # type: ignore[arg-type]
+            title=title,
             rationale=rationale,
             confidence=clamp(conf),
             citations=cites,
