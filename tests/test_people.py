@@ -465,3 +465,15 @@ def test_the_first_part_of_a_double_first_name_is_that_person() -> None:
     ctx = make_ctx({"a.txt": "Child: Tia-Rose ASHWORTH (13).\nTia would not go into the interview room.\n"})
     people = find_people(ctx)
     assert [(p.display, len(p.mentions)) for p in people] == [("Tia-Rose ASHWORTH", 2)]
+
+
+def test_a_code_in_the_possessive_after_a_nickname_is_someone_elses() -> None:
+    # "the number saved as Jay in IP1's phone": IP1 is the complainant, not Jay
+    from assistant.nlp.people.finder import find_people
+    from tests.detector_helpers import make_ctx
+
+    ctx = make_ctx({"a.txt": 'Intel development first on the driver "Jay" before any arrest phase.\n'
+                             "GG/2 | Pursue communications data on the number saved as Jay in IP1's phone | Silver\n",
+                    "b.txt": "IP1 Tegan RUSHWORTH (15) disclosed to her RSW.\n"})
+    tegan = next(p for p in find_people(ctx) if p.surname == "RUSHWORTH")
+    assert "Jay" not in tegan.nicknames, (tegan.nicknames, tegan.labels)

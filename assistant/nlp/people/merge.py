@@ -84,6 +84,8 @@ class PeopleRegistry:
                     continue
                 if not at_end and _NAME_AFTER_LABEL.match(text, b + m.end()):
                     continue  # "S1 Kieran MOSS, S2 Wayne TULLY": S2 opens the next name
+                if not at_end and (re.fullmatch(r"[A-Za-z]{1,2}", g) or re.match(r"['\u2019]s\b", text[b + m.end():])):
+                    continue  # "the number saved as Jay in IP1's phone": someone else's code
                 lab = norm_label(m, self.own_codes)
                 if lab is None:
                     continue
