@@ -324,33 +324,27 @@ def _object_term(t: str) -> bool:
     return "/" in t or sum(ch.isdigit() for ch in t) >= 4 or VRM.fullmatch(t) is not None
 
 
+def _people_terms(ctx: CaseContext) -> tuple[set[str], set[str]]:
+    """Linking terms of the case's people (read once per case): the codes, surnames and first
+    names of those the file treats as victims, and the codes, names and nicknames of everyone."""
+    from assistant.nlp.people.finder import find_people
+
+    if "people_terms" not in ctx.cache:
+        victims: set[str] = set()
+        everyone: set[str] = set()
+        for p in find_people(ctx):
+            names = {w.lower() for w in (p.surname, p.first) if w}
+            if p.role == "victim":
+                victims |= set(p.labels) | names
+            everyone |= names | {n.lower() for n in p.nicknames} | set(p.labels)
+        ctx.cache["people_terms"] = (victims, everyone)
+    terms: tuple[set[str], set[str]] = ctx.cache["people_terms"]
+    return terms
+
+
 def _complainant_terms(ctx: CaseContext) -> set[str]:
     """The codes and names of the people the file treats as victims, as linking terms."""
-    from assistant.nlp.people.finder import find_people
-
-    if "complainant_terms" not in ctx.cache:
-        out: set[str] = set()
-        for p in find_people(ctx):
-            if p.role == "victim":
-                out |= set(p.labels)
-                out |= {w.lower() for w in (p.surname, p.first) if w}
-        ctx.cache["complainant_terms"] = out
-    terms: set[str] = ctx.cache["complainant_terms"]
-    return terms
-
-
-def _person_terms(ctx: CaseContext) -> set[str]:
-    """Surnames, first names and nicknames of the case's people (lower case), and their codes."""
-    from assistant.nlp.people.finder import find_people
-
-    if "person_terms" not in ctx.cache:
-        out: set[str] = set()
-        for p in find_people(ctx):
-            out |= {w.lower() for w in (p.surname, p.first) if w} | {n.lower() for n in p.nicknames}
-            out |= set(p.labels)
-        ctx.cache["person_terms"] = out
-    terms: set[str] = ctx.cache["person_terms"]
-    return terms
+    return _people_terms(ctx)[0]
 
 
 def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]]:
@@ -381,7 +375,7 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
     person_kind = opens[0].kind in ("suspect", "witness", "other_victims")
     about = _complainant_terms(ctx) if person_kind else set()
     # ... and a person's name or nickname ties their entries however often the file names them
-    names = _person_terms(ctx) - about if person_kind else set()
+    names = _people_terms(ctx)[1] - about if person_kind else set()
     keep = [{t for t in terms[k]
              if not ((df.get(t, 0) > RARE_TERM and not _object_term(t) and t not in names)
                      or t.lower() in _STOP or t in about)}
