@@ -19,10 +19,8 @@ import pytest
 
 from assistant.batch.run import run_batch
 from assistant.config import Settings
+from tests.batch_helpers import assert_same_outputs, make_refs
 
-ROOT = Path(__file__).resolve().parents[1]
-FIX = ROOT / "tests" / "fixtures" / "batch"
-INGEST_FIX = ROOT / "tests" / "fixtures" / "ingest"
 RAY = Path(sys.executable).with_name("ray")
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not RAY.exists(), reason="the ray command is not installed")]
@@ -63,12 +61,7 @@ def test_ray_address_joins_a_running_two_node_cluster(tmp_path: Path) -> None:
         nodes = _alive_nodes(env, address)
         assert len(nodes) == 2, nodes
 
-        refs = tmp_path / "refs"
-        shutil.copytree(FIX / "R-ALPHA", refs / "R-ALPHA")
-        shutil.copytree(FIX / "R-BRAVO", refs / "R-BRAVO")
-        (refs / "R-SCAN").mkdir()
-        shutil.copy(INGEST_FIX / "scan.png", refs / "R-SCAN" / "scan.png")
-        shutil.copy(INGEST_FIX / "scanned.pdf", refs / "R-SCAN" / "scanned.pdf")
+        refs = make_refs(tmp_path / "refs", broken_pdf=False)
         s = Settings(cache_dir="off", workers=2)  # type: ignore[arg-type]
 
         os.environ["RAY_TMPDIR"] = str(ray_tmp)
@@ -92,12 +85,7 @@ def test_ray_address_joins_a_running_two_node_cluster(tmp_path: Path) -> None:
 
         local = run_batch(refs, tmp_path / "local", workers=2, settings=s)
         assert local.pages == on_cluster.pages
-        for name in ("screening.csv", "data_return.csv", "cross_referral.csv"):
-            assert (tmp_path / "cluster" / name).read_text() == (tmp_path / "local" / name).read_text(), name
-        for case in ("R-ALPHA", "R-BRAVO", "R-SCAN"):
-            a = json.loads((tmp_path / "cluster" / f"{case}.json").read_text())
-            b = json.loads((tmp_path / "local" / f"{case}.json").read_text())
-            assert a == b, case
+        assert_same_outputs(tmp_path / "cluster", tmp_path / "local")
     finally:
         _ray(env, "stop", "--force")
         shutil.rmtree(ray_tmp, ignore_errors=True)
