@@ -771,3 +771,42 @@ def test_missing_interview_a_quoted_nickname_opening_a_row_with_its_status_after
 def test_unfollowed_a_cash_clinic_is_a_health_record_not_money() -> None:
     kinds = {k for k, _, _ in kinds_in("IP1 went to the CASH clinic at Brackenford Health Centre in early October.")}
     assert "financial" not in kinds and "third_party_records" in kinds, kinds
+
+
+def test_unfollowed_cameras_at_premises_of_another_kind_are_two_lines() -> None:
+    # one kind, two cameras: a takeaway's and a school's; each is its own suggestion
+    ctx = make_ctx({
+        "screening.txt": "Open actions.\n- Spice Hut camera over the shop front - not requested\n"
+                         "- Attended 14/03, spoke to mother.\n",
+        "memo.txt": "Review of actions.\n- School gate footage: not required at this stage.\n"})
+    cams = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "cctv"]
+    assert len(cams) == 2, [[c.quote for c in s.citations] for s in cams]
+    assert_grounded(ctx, cams)
+
+
+def test_unfollowed_a_status_alone_on_the_next_line_belongs_to_the_row() -> None:
+    # a wrapped table cell: "Revisit." on its own line leaves the house-to-house open
+    ctx = make_ctx({"log.txt": "A5 Spice Hut staff re girls arriving\nPCSO 4410 DAWES Premises closed at time of H2H.\n"
+                               "Revisit.\nA6 Referral to CSC sent 15/03. Complete.\n"})
+    out = UnfollowedInquiryDetector().detect(ctx)
+    assert out and any("H2H" in c.quote for s in out for c in s.citations), [(s.kind, s.title) for s in out]
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("Garage at rear of 41 Sefton Road not entered or examined - S2 says it is his brother's.", "location_search"),
+    ("Older male, grey beard, approx 50 (per V1). No further ID enquiries.", "suspect"),
+    ("Voluntary interview booked for 03/02 - did not attend. Not rebooked.", "suspect"),
+    ("Y-STR on swab HW/4 - not progressed, budget deferred pending CPS advice.", "forensic_medical"),
+])
+def test_unfollowed_lines_left_open_in_other_words(line: str, kind: str) -> None:
+    out = UnfollowedInquiryDetector().detect(make_ctx({"closure.txt": line + "\n"}))
+    assert kind in [s.kind for s in out], [(s.kind, s.title) for s in out]
+
+
+def test_unfollowed_top_ups_on_her_phone_are_money_not_a_phone_line() -> None:
+    for line in ("Kez texts her and topped up her phone £20 last week.",
+                 "She says S1 buys her top-ups and pays her phone contract.",
+                 "Police to establish who is paying the top-ups on Mia's phone."):
+        kinds = [k for k, _, _ in kinds_in(line)]
+        assert kinds == ["financial"], (line, kinds)
+    assert "phone_digital" in [k for k, _, _ in kinds_in("Her phone was not downloaded.")]

@@ -73,7 +73,7 @@ _POSSIBLE_WITNESS = re.compile(
 _GLOSSARY_DEF = re.compile(r"(?<![\w/])[A-Z][A-Za-z/]{0,5}\d?\s*=\s*[A-Za-z]")
 _IDENTIFY_SUSPECT = re.compile(
     r"\b(?:identify|identified|identification|unidentified|unknown|trace|traced|untraced|locate|located|"
-    r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?)\b",
+    r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?|ID\s+enquir(?:y|ies))\b",
     re.I,
 )
 
@@ -83,7 +83,7 @@ _SUSPECT_ACTION = re.compile(
     r"|\binvited\s+(?:in\s+)?(?:to|for)\s+(?:a\s+)?voluntary\s+(?:interview|attendance)\b"
     r"|\b(?:arrest|interview)\s+(?:and\s+interview\s+)?(?:of\s+)?(?:Person\s+[A-D]|S\d|SUB\d|AP\d|NOM\s?\d)\b"
     # a voluntary-attendance interview, in a record's shorthand: "VA intvw S3", "VA interview to be arranged"
-    r"|\b(?:VA|voluntary\s+attendance)\s+(?:interview|intvw|intv|int)\b|\b(?:intvw|intv|TIE)\s+(?:S\d|SUSP?\d|SUB\d)\b",
+    r"|\b(?:VA|voluntary\s+attendance)\s+(?:interview|intvw|intv|int)\b|\bvoluntary\s+interview\b|\b(?:intvw|intv|TIE)\s+(?:S\d|SUSP?\d|SUB\d)\b",
     re.I,
 )
 
@@ -497,6 +497,13 @@ def _distinct_line(ctx: CaseContext, line: list[_Mention], lead: list[_Mention])
     fa, fb = _facets(ctx, line), _facets(ctx, lead)
     if fa and fb and not (fa & fb):
         return True
+    # a camera or a search at premises of another kind ("Golden Fry camera" beside the
+    # school's gate camera): explicit in the line, and no premises shared with the lead
+    if line[0].status.status in _EXPLICIT:
+        qa = {x for m in line for x in _premises(ctx.segments[m.seg].text)}
+        qb = {x for m in lead for x in _premises(ctx.segments[m.seg].text)}
+        if qa and qb and not (qa & qb):
+            return True
     # an explicit action about other people: "OPEN: Voluntary interview S2 BANNERMAN" is not
     # the lead "S3 'TIZ' not identified"
     if line[0].status.status in _EXPLICIT:
@@ -713,7 +720,10 @@ class UnfollowedInquiryDetector(Detector):
             if j >= len(segs) or (segs[j].document, segs[j].page) != (seg.document, seg.page):
                 break
             nxt = segs[j]
-            if "\n" in page[end:nxt.start] or len(tokens(nxt.text)) > 14 or any(
+            # a status alone on the next line ("Premises closed at time of H2H.\nRevisit.":
+            # a wrapped table cell) still belongs to the row
+            wrapped = "\n" in page[end:nxt.start] and not (len(tokens(nxt.text)) <= 3 and "\n" not in nxt.text)
+            if wrapped or len(tokens(nxt.text)) > 14 or any(
                     k != "other" for k, _, _ in kinds_in(nxt.text)):
                 break
             texts.append(nxt.text)
