@@ -810,3 +810,10 @@ def test_unfollowed_top_ups_on_her_phone_are_money_not_a_phone_line() -> None:
         kinds = [k for k, _, _ in kinds_in(line)]
         assert kinds == ["financial"], (line, kinds)
     assert "phone_digital" in [k for k, _, _ in kinds_in("Her phone was not downloaded.")]
+
+
+def test_unfollowed_people_to_be_seen_and_a_camera_a_parent_noticed() -> None:
+    assert classify("Names of the two Y8 girls to police; both to be seen re visits to the flat.").status == "pending"
+    ctx = make_ctx({"letter.txt": "- Mum has noticed the chip shop under the flat on Dale Street has a camera over its "
+                                  "door, and asked me whether police had looked at it.\n"})
+    assert "cctv" in [s.kind for s in UnfollowedInquiryDetector().detect(ctx)]

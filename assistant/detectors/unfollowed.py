@@ -278,7 +278,7 @@ def _drop_shadowed(sugs: list[Suggestion]) -> list[Suggestion]:
 
 
 _ACCOUNT = re.compile(r"\b(?:says|said|told|tells|states|stated|disclosed|discloses|describes|described|mentioned|"
-                      r"explained|claims|claimed|alleges|alleged|reports|reported\s+that)\b", re.I)
+                      r"noticed|explained|claims|claimed|alleges|alleged|reports|reported\s+that)\b", re.I)
 # A bare mention the action-status classifier reads as a recorded result at this probability
 # or above is not suggested.
 RESULT_PROB = 0.85
