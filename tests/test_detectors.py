@@ -817,3 +817,30 @@ def test_unfollowed_people_to_be_seen_and_a_camera_a_parent_noticed() -> None:
     ctx = make_ctx({"letter.txt": "- Mum has noticed the chip shop under the flat on Dale Street has a camera over its "
                                   "door, and asked me whether police had looked at it.\n"})
     assert "cctv" in [s.kind for s in UnfollowedInquiryDetector().detect(ctx)]
+
+
+def test_people_a_person_number_between_the_code_and_the_name() -> None:
+    # "W1 | P06 | ASHCROFT, Lorraine": the record's own person number does not stop the code
+    # binding, so the mother's code is not given to the daughter who shares her surname
+    from assistant.nlp.people import find_people
+
+    ctx = make_ctx({"print.txt": "IP1 | P01 | ASHCROFT, Keeley | 21/08/2000 (14) | Lives with mother\n"
+                                 "W1 | P06 | ASHCROFT, Lorraine | - | Mother of IP1\n"
+                                 "MG11 from W1 ASHCROFT re missing timings.\n"})
+    labels = {p.display: p.labels for p in find_people(ctx)}
+    assert labels.get("Keeley ASHCROFT") == {"IP1"} and labels.get("Lorraine ASHCROFT") == {"W1"}, labels
+
+
+def test_missing_interview_a_suspects_prepared_statement_is_not_the_childs_account() -> None:
+    got = _mi("IP1 Keeley ASHCROFT (14). First account in the police car. IP1 declined ABE.\n"
+              "S1 Lee FELLOWS arrested and interviewed. Prepared statement: denies any contact with IP1.\n")
+    assert [r for subj, r in got.items() if "ASHCROFT" in subj] == ["victim"], got
+
+
+def test_missing_interview_items_under_a_heading_of_enquiries_completed() -> None:
+    # a wrapped item does not end the list; "- MG11 from W1 (mother of IP1)" under the heading
+    # is the mother's statement taken, not a request, and not the child's
+    got = _mi("W1 Lorraine ASHCROFT - mother of IP1. She reported IP1 missing and saw her return.\n"
+              "2. Enquiries completed\n- S1 arrested 16/03, interviewed under caution: prepared statement, then\n"
+              "no comment.\n- MG11 from W1 (mother of IP1).\n")
+    assert not [subj for subj in got if "Lorraine" in subj], got

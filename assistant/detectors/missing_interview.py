@@ -160,6 +160,8 @@ _ASKED_FOR_STATEMENT = re.compile(
     r"\b(?:asks?|asked|asking|wants?\s+to\s+know|queried|complained)\s+(?:why|whether|if|when)\b[^.]{0,60}"
     r"\b(?:statement|MG11)\b|\b(?:no\s+one|no-one|nobody)\b[^.]{0,40}?\b(?:taken|obtained|recorded)\s+"
     r"(?:a\s+|any\s+|his\s+|her\s+|their\s+)?(?:written\s+)?(?:statement|MG11)", re.I)
+# A list item worded as a request for a statement: "- MG11 from W1 (mother of IP1)."
+_REQUEST_ITEM = re.compile(r"^\W*(?:MG11|statement)s?\s+from\b", re.I)
 _SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)
 
 
@@ -327,9 +329,13 @@ class MissingInterviewDetector(Detector):
             asked = m.how not in ("pronoun", "generic") and _ASKED_ABOUT.search(t[max(0, at - 60):max(0, at)])
             if not asked and any(self._owns(p, m.seg, pos) for pos in interview_done_positions(t, role)):
                 done = True
-            elif m.how not in ("pronoun", "generic") and TERMS[role].search(t) and not NOT_DONE[role].search(t) \
-                    and self._under_done_heading(m.seg):
-                done = True  # "2. Evidence obtained / - MG11 statements from A (mother) and B"
+            elif m.how not in ("pronoun", "generic") and TERMS[role].search(t) and (
+                    not NOT_DONE[role].search(t) or _REQUEST_ITEM.match(t)) \
+                    and self._under_done_heading(m.seg) and not self._named_as_relation(t, at):
+                # "2. Evidence obtained / - MG11 statements from A (mother) and B": under a heading
+                # of things done, even an item worded as a request ("- MG11 from W1") is done
+                done = True
+                continue
             nm = NOT_DONE[role].search(t)
             if nm and self._owns(p, m.seg, nm.start()):
                 not_at.append((m, nm.group(0)))
@@ -339,6 +345,12 @@ class MissingInterviewDetector(Detector):
                 if pm:
                     not_at.append((m, pm.group(0).strip()))
         return done, not_at
+
+    @staticmethod
+    def _named_as_relation(text: str, at: int) -> bool:
+        """Is the person at ``at`` named only as whose relation someone is ("MG11 from W1
+        (mother of IP1)": the statement is the mother's)?"""
+        return bool(_RELATION_BEFORE.search(text[max(0, at - 30):at]))
 
     def _under_done_heading(self, seg: int) -> bool:
         """Is segment ``seg`` a list item under a heading that says its items were done
@@ -353,8 +365,8 @@ class MissingInterviewDetector(Detector):
                 continue
             if len(t) <= 60 and _DONE_HEADING.search(t):
                 return True
-            if not LIST_ITEM.match(t):
-                return False
+            if not LIST_ITEM.match(t) and not t[0].islower():
+                return False  # a wrapped item's next line ("no comment.") is part of the list
             # an earlier item of the same list: look further up
         return False
 
