@@ -844,3 +844,16 @@ def test_missing_interview_items_under_a_heading_of_enquiries_completed() -> Non
               "2. Enquiries completed\n- S1 arrested 16/03, interviewed under caution: prepared statement, then\n"
               "no comment.\n- MG11 from W1 (mother of IP1).\n")
     assert not [subj for subj in got if "Lorraine" in subj], got
+
+
+def test_people_mrs_surname_is_the_adult_not_the_child_of_that_surname() -> None:
+    from assistant.nlp.people import find_people
+
+    ctx = make_ctx({"annex.txt": "CYP1 Kayleigh ROSSITER 11/03/2001 (15) ABE 16/06/16 (DL/1).\n"
+                                 "She disclosed to her mother, Tracey ROSSITER, who rang 101 at 2310hrs.\n"
+                                 "MG11 from Mrs ROSSITER (first complaint) - to follow.\n"})
+    who = {m.text: p.display for p in find_people(ctx) for m in p.mentions}
+    assert who["Mrs ROSSITER"] == "Tracey ROSSITER", who
+    got = MissingInterviewDetector().detect(ctx)
+    roles = [s.role for s in got if s.subject and "Tracey" in s.subject]
+    assert roles == ["witness"], [(s.subject, s.role) for s in got]

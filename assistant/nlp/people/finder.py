@@ -14,7 +14,7 @@ only on segments that hold a capitalised pair of words no rule explained, within
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from assistant.nlp.context import CaseContext
@@ -41,7 +41,7 @@ from assistant.nlp.people.names import (
     maybe_mixed_name,
     ner_names,
 )
-from assistant.nlp.people.roles import heading_roles, vote_roles
+from assistant.nlp.people.roles import HEADING_WEIGHT, heading_roles, reference_year, vote_mention, vote_roles
 from assistant.types import Segment
 
 Spans = list[tuple[int, int]]
@@ -51,6 +51,10 @@ _CALLING = re.compile(r"(?:(?:she|he|they)\s+)?call(?:s|ed)\b", re.I)
 _ANOTHER_PERSON = re.compile(
     r"\b(?:and|or|another|other|second|third|a|an|the)\s+(?:\w+\s+){0,2}"
     r"(?:man|male|men|driver|girl|boy|friend|woman|female|lad|youth|person)\b", re.I)
+
+
+# An adult's title: "Mrs ROSSITER", "Mr DANBY" ("Miss" can be a child).
+_ADULT_TITLE = re.compile(r"(?:Mrs|Mr|Ms)\b\.?\s")
 
 
 class PeopleFinder(PeopleRegistry):
@@ -91,8 +95,40 @@ class PeopleFinder(PeopleRegistry):
         self._unbound_labels(segs)
         self.merge_aliases()
         vote_roles(self.people, segs, heading_role)
+        self._adult_titles(segs, heading_role)
         self.people = drop_officers_and_noise(self.people, self.officer_surnames)
         return self.people
+
+    def _adult_titles(self, segs: list[Segment], heading_role: dict[int, str]) -> None:
+        """"Mrs ROSSITER" is not the child Kayleigh ROSSITER: an adult's title with a surname
+        that a child of the case shares goes to the one adult of that surname (her mother,
+        Tracey ROSSITER), with the votes that mention gave."""
+        def child(p: Person) -> bool:
+            return any(a < 18 for a in p.ages) or "victim" in p.label_roles.values()
+
+        ref_year = reference_year(segs)
+        for p in self.people:
+            if not p.surname or not child(p):
+                continue
+            adults = [q for q in self.people if q is not p and q.surname == p.surname and not child(q)]
+            titled = [m for m in p.mentions if m.how == "title" and _ADULT_TITLE.match(m.text)]
+            if len(adults) != 1 or not titled:
+                continue
+            q = adults[0]
+            for m in titled:
+                s = segs[m.seg]
+                one = Person()
+                vote_mention(one, s.text, m.start - s.start, m.end - s.start, ref_year)
+                if m.seg in heading_role:
+                    one.role_votes[heading_role[m.seg]] += HEADING_WEIGHT
+                for r, v in one.role_votes.items():
+                    p.role_votes[r] = max(0.0, p.role_votes[r] - v)
+                    q.role_votes[r] = max(0.0, q.role_votes[r] + v)
+                p.mentions.remove(m)
+                q.mentions.append(m)
+                p.names[m.text] -= 1
+                q.names[m.text] += 1
+            p.names += Counter()  # drop display forms no longer used
 
     # -- officers ---------------------------------------------------------------------------
     def _officers(self, segs: list[Segment]) -> dict[int, Spans]:

@@ -44,6 +44,8 @@ AGE_AFTER = rule_rx("people", "age_after")
 
 # The role votes each cue adds (models/rules/people.json, "weights").
 _WEIGHTS: dict[str, dict[str, float]] = {r.name: r.weights for r in rule_set("people").values() if r.weights}
+# The vote a mention gets from the heading it sits under ("Suspects", "Witnesses").
+HEADING_WEIGHT = _WEIGHTS["heading_role"]["heading"]
 
 
 def vote(p: Person, cue: str) -> None:
@@ -108,7 +110,7 @@ def vote_roles(people: list[Person], segs: list[Segment], heading_role: dict[int
             a, b = mm.start - s.start, mm.end - s.start
             vote_mention(p, s.text, a, b, ref_year)
             if mm.seg in heading_role:
-                p.role_votes[heading_role[mm.seg]] += _WEIGHTS["heading_role"]["heading"]
+                p.role_votes[heading_role[mm.seg]] += HEADING_WEIGHT
         for r in list(p.role_votes):
             p.role_votes[r] = max(0.0, p.role_votes[r])
 
