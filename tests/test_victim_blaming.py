@@ -52,11 +52,11 @@ def _detect(text: str):  # type: ignore[no-untyped-def]
 
 
 TWO_PHRASES = [
-    # one sentence, two separate blaming phrases: two suggestions, each quoting its own clause
+    # one sentence, two separate blaming phrases: one suggestion quoting the sentence, naming both
     ("Kerry is promiscuous; she is also selling herself for cannabis at the flat.",
      ("promiscuous", "selling herself")),
     ("The girl is sexually experienced - she chose to go back to the house on Friday.",
-     ("sexually experienced", "chose to go back")),
+     ("sexually experienced", "chose to go")),
     ("She is attention seeking, but the girls went to the flat of their own accord.",
      ("attention seeking", "own accord")),
     # two acts of one family, and a phrase after a line break with OCR's marks beside it
@@ -70,14 +70,27 @@ TWO_PHRASES = [
 
 
 @pytest.mark.parametrize(("text", "phrases"), TWO_PHRASES)
-def test_one_suggestion_per_phrase(text: str, phrases: tuple[str, str]) -> None:
+def test_one_suggestion_per_short_sentence(text: str, phrases: tuple[str, str]) -> None:
+    # measured on train and indep_dev: independent authors label such a sentence once more
+    # often than phrase by phrase; the suggestion still names every phrase it holds
     out = _detect(text)
-    assert len(out) == 2, [s.citations[0].quote for s in out]
-    quotes = [s.citations[0].quote.lower() for s in out]
+    assert len(out) == 1, [s.citations[0].quote for s in out]
+    quote = out[0].citations[0].quote.lower()
+    said = (out[0].title + out[0].rationale).lower()
     for ph in phrases:
+        assert ph in quote and ph in " ".join(said.split()).replace("\u2018", ""), (ph, quote, said)
+
+
+def test_one_suggestion_per_phrase_in_a_long_run_of_text() -> None:
+    # a segment the segmenter could not cut (an OCR'd table, a run-on note): each phrase its own
+    text = ("Strategy meeting notes from the school, the social worker, the health visitor and the police "
+            "officers present at the station on the Monday morning: Kerry is promiscuous; she is also "
+            "selling herself for cannabis at the flat on the estate most weekends when her mother works")
+    out = _detect(text)
+    quotes = [s.citations[0].quote.lower() for s in out]
+    assert len(out) == 2 and len({s.id for s in out}) == 2, quotes
+    for ph in ("promiscuous", "selling herself"):
         assert sum(ph in q for q in quotes) == 1, (ph, quotes)
-    assert len({s.id for s in out}) == 2
-    assert len({s.rationale for s in out}) == 2
 
 
 def test_one_family_joined_by_and_is_one_finding() -> None:
@@ -160,12 +173,9 @@ def test_wording_is_not_excused_as_a_suspects_words_on_a_whisper_of_a_role() -> 
 
 
 
-def test_split_phrases_keep_quotes_of_their_own() -> None:
-    # two phrases of different families in one sentence are two findings; a short quote is widened
-    # towards eight words with the clauses around it, never over the other phrase
+def test_a_short_sentence_with_phrases_of_two_families_is_quoted_whole() -> None:
     got = [s.citations[0].quote for s in _detect("Kayleigh is a prolific MFH, streetwise and makes her own choices.")]
-    assert len(got) == 2, got
-    assert sum("streetwise" in q for q in got) == 1 and sum("own choices" in q for q in got) == 1, got
+    assert len(got) == 1 and "streetwise" in got[0] and "own choices" in got[0], got
 
 
 def test_accounts_that_do_not_agree_are_not_the_law_on_consent() -> None:

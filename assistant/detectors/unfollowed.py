@@ -44,8 +44,8 @@ AVAILABLE = re.compile(
     r"used\s+to\s+(?:contact|message|call)|talks?\s+to|messages?\s+(?:her|him|them)|paid|pays|paying|"
     r"put(?:s|ting)?\s+(?:\S+\s+){0,2}(?:credit|money|top[- ]?ups?)|top(?:ped|s|ping)?[- ]?up|"
     r"kept|owns?|drives?|drove|registered|"
-    r"contacted\s+(?:her|him|them)\s+"
-    r"(?:on|via|through)|"
+    r"contact(?:s|ed|ing)?\s+(?:her|him|them)\s+"
+    r"(?:on|via|through)|user\s?name|handle|"
     # a partial registration, and who was collected or dropped off in the car
     r"part(?:ial)?\s+(?:VRM|reg(?:istration)?|index|plate)|(?:VRM|reg(?:istration)?|plate)\s+(?:starts?|starting|begins?|"
     r"beginning|ends?|ending)|(?:dropped|picked)\s+(?:her|him|them|us|the\s+girls?)\s+(?:off|up|at))\b",
