@@ -857,3 +857,12 @@ def test_people_mrs_surname_is_the_adult_not_the_child_of_that_surname() -> None
     got = MissingInterviewDetector().detect(ctx)
     roles = [s.role for s in got if s.subject and "Tracey" in s.subject]
     assert roles == ["witness"], [(s.subject, s.role) for s in got]
+
+
+def test_unfollowed_a_second_phone_beside_the_handset_is_a_line_of_its_own() -> None:
+    ctx = make_ctx({
+        "closure.txt": "Open at closure.\n- AO/6 (S1 Samsung) - not downloaded, DFU backlog.\n",
+        "visit.txt": "Observations: Z has a second phone, a white iPhone, which she said a friend gave her.\n"})
+    phones = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    assert len(phones) == 2, [[c.quote for c in s.citations] for s in phones]
+    assert any("second phone" in s.citations[0].quote for s in phones)

@@ -188,3 +188,16 @@ def test_reported_speech_cut_before_its_closing_quotation_mark_is_the_childs_wor
     text = 'Jodie says: "I\'m not a victim.'
     (a, b), = quoted_spans(text)
     assert text[a:b].startswith("I'm not a victim")
+
+
+@pytest.mark.parametrize("text", [
+    "Intel: KAYLA is MARLOW's young girlfriend and brings items in for him on visits.",
+    "She clearly prefers to stay out and comes back when it suits her.",
+    "She went back to the flat for vodka and knew full well what she was getting into.",
+])
+def test_blaming_wording_of_later_authors(text: str) -> None:
+    assert _detect(text), text
+
+
+def test_an_instruction_not_to_write_a_word_is_not_its_use() -> None:
+    assert not _detect('Re #005 - do not write MARLOW up as IP1\'s "boyfriend".')

@@ -892,8 +892,12 @@ class UnfollowedInquiryDetector(Detector):
         # bare mentions: a line is its own when it differs from the lead's explicit entries
         # (its head: what the file says is left undone).
         head = [m for m in line if m.status.status in _EXPLICIT] or line[:1]
-        extra = [t for t in lines[1:] if t[0] >= 0.6 and (
-            _distinct_line(ctx, t[1], head) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
+        # a second or gifted phone beside the handset of the lead is a line even when only an
+        # account names it (measured: allowing every bare line of another facet added as many
+        # false alarms as findings)
+        fl = _facets(ctx, line)
+        extra = [t for t in lines[1:] if (t[0] >= 0.6 or "second_phone" in _facets(ctx, t[1]) - fl)
+                 and (_distinct_line(ctx, t[1], head) or _separate_line(ctx, t[1], line))][: MAX_LINES - 1]
         rest = [m for t in lines[1:] if not any(t is e for e in extra) for m in t[1]]
         out = [self._suggest(ctx, rules[kind], line + rest, conf, {**why, "line_rank": 0})]
         for rank, (conf, line, why) in enumerate(extra, start=1):
