@@ -866,3 +866,13 @@ def test_unfollowed_a_second_phone_beside_the_handset_is_a_line_of_its_own() -> 
     phones = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
     assert len(phones) == 2, [[c.quote for c in s.citations] for s in phones]
     assert any("second phone" in s.citations[0].quote for s in phones)
+
+
+def test_missing_interview_a_notice_signed_and_a_refusal_in_the_present_tense() -> None:
+    # "S3 signed, made no comment" answers a warning notice, not an interview; "declines ABE"
+    # is no account taken
+    got = _mi("S3 Dwayne KERSHAW (19) drives the girls about.\n28/08/15 CAWN served on S3 KERSHAW at his address. "
+              "S3 signed, made no comment.\n04/10 KERSHAW - words of advice.\n")
+    assert [r for subj, r in got.items() if "KERSHAW" in subj] == ["suspect"], got
+    got = _mi("IP1 Zuzanna NOWAK (14) gave a first account via her brother.\nRecorded as IP1 declines ABE.\n")
+    assert [r for subj, r in got.items() if "NOWAK" in subj] == ["victim"], got
