@@ -874,5 +874,6 @@ def test_missing_interview_a_notice_signed_and_a_refusal_in_the_present_tense() 
     got = _mi("S3 Dwayne KERSHAW (19) drives the girls about.\n28/08/15 CAWN served on S3 KERSHAW at his address. "
               "S3 signed, made no comment.\n04/10 KERSHAW - words of advice.\n")
     assert [r for subj, r in got.items() if "KERSHAW" in subj] == ["suspect"], got
-    got = _mi("IP1 Zuzanna NOWAK (14) gave a first account via her brother.\nRecorded as IP1 declines ABE.\n")
+    got = _mi("IP1 Zuzanna NOWAK (14) gave a first account via her brother. No ABE has taken place.\n"
+              "Recorded as IP1 declines ABE.\n")
     assert [r for subj, r in got.items() if "NOWAK" in subj] == ["victim"], got
