@@ -877,3 +877,13 @@ def test_missing_interview_a_notice_signed_and_a_refusal_in_the_present_tense() 
     got = _mi("IP1 Zuzanna NOWAK (14) gave a first account via her brother. No ABE has taken place.\n"
               "Recorded as IP1 declines ABE.\n")
     assert [r for subj, r in got.items() if "NOWAK" in subj] == ["victim"], got
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("Police to request Jade's records from the HISH clinic.", "third_party_records"),
+    ("She named a Year 9 girl at Halbury High known to her only as \"Mia\".", "other_victims"),
+    ("The youngest, who the other two called Mia, looked about 12-13 and did not speak.", "other_victims"),
+])
+def test_unfollowed_kinds_in_later_authors_wording(line: str, kind: str) -> None:
+    assert kind in [k for k, _, _ in kinds_in(line)], kinds_in(line)
+    assert not [k for k, _, _ in kinds_in("The bruise looked about 10 days old.") if k == "other_victims"]
