@@ -887,3 +887,17 @@ def test_missing_interview_a_notice_signed_and_a_refusal_in_the_present_tense() 
 def test_unfollowed_kinds_in_later_authors_wording(line: str, kind: str) -> None:
     assert kind in [k for k, _, _ in kinds_in(line)], kinds_in(line)
     assert not [k for k, _, _ in kinds_in("The bruise looked about 10 days old.") if k == "other_victims"]
+
+
+def test_people_a_polish_mother_and_her_daughter_and_an_interpreter_flag() -> None:
+    # "Halina" is a first name (so "NOWICKA, Halina" is not the daughter's surname alone), and
+    # "INTERPRETER REQD" is a record flag, not a person; the mother's statement was only attempted
+    from assistant.nlp.people import find_people
+
+    text = ("LANG FLAG: POLISH - IP1, W1   INTERPRETER REQD: Y\nIP1 Zuzanna NOWICKA (14).\n"
+            "W1 NOWICKA, Halina IP1 mother - Polish only, no English\nAttended to take MG11 from W1 (mum).\n")
+    people = {p.display: p for p in find_people(make_ctx({"a.txt": text}))}
+    assert people["Halina NOWICKA"].labels == {"W1"} and "IP1" in people["Zuzanna NOWICKA"].labels, people
+    assert not [d for d in people if "INTERPRETER" in d.upper()], people
+    got = _mi(text)
+    assert [r for subj, r in got.items() if "Halina" in subj] == ["witness"], got
