@@ -901,3 +901,11 @@ def test_people_a_polish_mother_and_her_daughter_and_an_interpreter_flag() -> No
     assert not [d for d in people if "INTERPRETER" in d.upper()], people
     got = _mi(text)
     assert [r for subj, r in got.items() if "Halina" in subj] == ["witness"], got
+
+
+def test_unfollowed_a_key_to_role_codes_and_a_database_search_are_not_lines() -> None:
+    ctx = make_ctx({"print.txt": "ROLE CODES: V victim/IP ; SU suspect ; SX suspect not identified ; WT witness ; "
+                                 "PR professional\n"})
+    assert UnfollowedInquiryDetector().detect(ctx) == []
+    assert "location_search" not in [k for k, _, _ in kinds_in("DVLA / ANPR not searched - no VRM held.")]
+    assert "location_search" in [k for k, _, _ in kinds_in("Flat 3 - s.18 search considered, not conducted.")]

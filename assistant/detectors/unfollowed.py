@@ -71,6 +71,8 @@ _POSSIBLE_WITNESS = re.compile(
     re.I)
 # One definition of a glossary: a short code, "=", and a word of its meaning.
 _GLOSSARY_DEF = re.compile(r"(?<![\w/])[A-Z][A-Za-z/]{0,5}\d?\s*=\s*[A-Za-z]")
+# A line that opens a key to the file's codes: "ROLE CODES: V victim/IP ; SU suspect ; SX ...".
+_KEY_HEAD = re.compile(r"^\W*(?:[A-Za-z]+\s+){0,2}(?:codes?|key|legend|glossary|abbreviations)\s*[:\-\u2013]", re.I)
 _IDENTIFY_SUSPECT = re.compile(
     r"\b(?:identify|identified|identification|unidentified|unknown|trace|traced|untraced|locate|located|"
     r"whereabouts|no\s+trace|known\s+(?:only\s+)?as|nickname|AKA|intel(?:ligence)?|ID\s+enquir(?:y|ies))\b",
@@ -609,7 +611,7 @@ class UnfollowedInquiryDetector(Detector):
             text = seg.text
             if len(text) < 12 or len(tokens(text)) < 3:
                 continue
-            if legend.is_key(text) or len(_GLOSSARY_DEF.findall(text)) >= 3:
+            if legend.is_key(text) or len(_GLOSSARY_DEF.findall(text)) >= 3 or _KEY_HEAD.match(text):
                 # the file's key to its codes ("TCC teledu cylch cyfyng/CCTV", "CYP = child/young
                 # person  SOI = subject of interest  PoI = person of interest") raises nothing
                 continue
