@@ -151,6 +151,7 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
 # segment is usually text the segmenter could not cut: an OCR'd table or a run-on note).
 SHORT_SENTENCE = 35
 
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Clause spans of a sentence (blame is often one clause of a longer sentence)."""
     spans: list[tuple[int, int]] = []
