@@ -909,3 +909,27 @@ def test_unfollowed_a_key_to_role_codes_and_a_database_search_are_not_lines() ->
     assert UnfollowedInquiryDetector().detect(ctx) == []
     assert "location_search" not in [k for k, _, _ in kinds_in("DVLA / ANPR not searched - no VRM held.")]
     assert "location_search" in [k for k, _, _ in kinds_in("Flat 3 - s.18 search considered, not conducted.")]
+
+
+def test_segments_split_a_bulleted_list_whose_item_ends_on_a_carrying_word() -> None:
+    from assistant.nlp.segment import segment_text
+
+    # "... not spoken to" ends on a word that would carry a sentence on; the next bullet is
+    # still a new item. OCR's mark before a dash and a doubled dash are bullets too.
+    text = ("Lines left open at finalisation:\n"
+            "- Interchange CCTV 14/03/19 - requested, never viewed\n"
+            "\u2019- Astra YX13 - no PNC/ANPR result anywhere on file\n"
+            "-- Tia (friend) - not identified, not spoken to\n"
+            "- Scene at Sawley Rd never visited\n")
+    segs = [text[a:b] for a, b in segment_text(text)]
+    assert "-- Tia (friend) - not identified, not spoken to" in segs, segs
+    assert "- Scene at Sawley Rd never visited" in segs, segs
+    assert "\u2019- Astra YX13 - no PNC/ANPR result anywhere on file" in segs, segs
+
+
+def test_unfollowed_a_phone_call_to_a_parent_or_a_persons_pnc_record_raises_nothing() -> None:
+    call = "W1 was never seen by an officer; one phone call to her mother"
+    assert not [k for k in kinds_in(call) if k[0] == "phone_digital"]
+    assert not [k for k in kinds_in("PNC: 1 x caution 2015 (theft - shop).") if k[0] == "vehicle_anpr"]
+    # a vehicle check on the same line still counts
+    assert [k for k in kinds_in("PNC: nil. PNC/ANPR on part VRM KX63 not done.") if k[0] == "vehicle_anpr"]

@@ -477,3 +477,26 @@ def test_a_code_in_the_possessive_after_a_nickname_is_someone_elses() -> None:
                     "b.txt": "IP1 Tegan RUSHWORTH (15) disclosed to her RSW.\n"})
     tegan = next(p for p in find_people(ctx) if p.surname == "RUSHWORTH")
     assert "Jay" not in tegan.nicknames, (tegan.nicknames, tegan.labels)
+
+
+def test_a_rank_is_a_word_of_its_own() -> None:
+    from assistant.nlp.entities import find_officers
+
+    # "DIZZY", "DINO", "SCOTT", "DIXON" are not DI ZZY, DI NO, SC OTT or DI XON
+    for text in ["S3 'DIZZY' (NFN) est. 20-23", 'SUS2 "DINO" Not identified.', "SCOTT was seen", "DIXON, Lee"]:
+        assert find_officers(text) == [], text
+    assert [o.surname for o in find_officers("DC4410 OGDEN and DS.KERSHAW")] == ["OGDEN", "KERSHAW"]
+
+
+def test_a_coded_suspect_with_a_quoted_nickname_is_one_person() -> None:
+    ctx = make_ctx({"a.txt": "SUSPECTS\nS1 PRIESTLEY, Connor (14) Ashby Road\n"
+                             "S3 'DIZZY' (NFN) est. 20-23 Not known Not identified.\n"
+                             "IP1 says the male called Dizzy drives a silver car.\n"})
+    people = find_people(ctx)
+    s3 = [p for p in people if "S3" in p.labels]
+    assert len(s3) == 1 and "DIZZY" in {n.upper() for n in s3[0].nicknames}, people
+
+
+def test_function_words_in_capitals_are_not_surnames() -> None:
+    ctx = make_ctx({"a.txt": "PUPIL DISCLOSED A SEXUAL ASSAULT BY A MALE CALLED LEE AT A FLAT ON SAWLEY ROAD.\n"})
+    assert not [p for p in find_people(ctx) if p.surname == "AT"]

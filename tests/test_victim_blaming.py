@@ -201,3 +201,14 @@ def test_blaming_wording_of_later_authors(text: str) -> None:
 
 def test_an_instruction_not_to_write_a_word_is_not_its_use() -> None:
     assert not _detect('Re #005 - do not write MARLOW up as IP1\'s "boyfriend".')
+
+
+def test_vb_wording_a_writer_rejects_or_quotes_from_the_records_is_not_used() -> None:
+    det = VictimBlamingDetector()
+    # a letter of claim: the framing it says the force should not have used
+    assert det.candidates("(j) to treat our client as a child victim rather than as a willing participant.") == []
+    assert det.candidates('Your records are believed to describe her as being at the flat "of her own free will" '
+                          'and as being in a "relationship" with an adult suspect.') == []
+    # the same wording used by the record itself is a finding
+    assert det.candidates("IP1 was a willing participant and went to the flat of her own accord.")
+    assert det.candidates("Mitigating factors: apology given; victim consented and no coercion used")

@@ -150,6 +150,9 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
 # Words in a sentence short enough to be one victim-blaming finding whatever it holds (a longer
 # segment is usually text the segmenter could not cut: an OCR'd table or a run-on note).
 SHORT_SENTENCE = 35
+# The wording is the framing a writer rejects: "a victim rather than as a willing participant".
+_CONTRAST_BEFORE = re.compile(
+    r"\b(?:rather\s+than|instead\s+of|not\s+merely)\s+(?:as\s+|being\s+)?(?:an?\s+|the\s+)?$", re.I)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -298,6 +301,9 @@ class VictimBlamingDetector(Detector):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
+            if _CONTRAST_BEFORE.search(norm, max(0, a - 40), a):
+                continue  # "to treat her as a child victim rather than as a willing participant"
+
             if self._suspects_words(norm, a, suspects or set()):
                 continue
             if entry.family in _PERSONAL_FAMILIES and self._about_suspect(

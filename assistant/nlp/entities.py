@@ -13,7 +13,8 @@ from datetime import date
 
 # --- officers -------------------------------------------------------------------------------
 # Rank (with common abbreviations and acting/temporary prefixes), optional collar number
-# (digits, sometimes with letters: 5062TZ, K2204), optional first name, then the surname.
+# (digits, sometimes with letters: 5062TZ, K2204), optional first name, then the surname. The
+# rank is a word of its own: "DIZZY", "SCOTT" and "DIXON" are not DI ZZY, SC OTT or DI XON.
 RANKS = (
     r"(?:(?:T|A|Act(?:ing)?|Temp|Det)[/ .]*)?"
     r"(?:PC|DC|DS|DI|DCI|DSI|DSU|DCS|PS|PCSO|SC|Sgt|Sergeant|Insp(?:ector)?|Ch\.?\s?Insp|CI|Supt|"
@@ -21,7 +22,7 @@ RANKS = (
     r"Supt|Superintendent)|TDC|TDS|TPC|ADS|DCC|ACC|Ch(?:ief)?\.?\s?Supt|SIO|OIC)"
 )
 _OFFICER = re.compile(
-    rf"\b(?P<rank>{RANKS})\.?[ \t]*(?P<collar>[A-Z]{{0,2}}\d{{2,6}}[A-Z]{{0,3}})?[ \t]*"
+    rf"\b(?P<rank>{RANKS})(?![A-Za-z])\.?[ \t]*(?P<collar>[A-Z]{{0,2}}\d{{2,6}}[A-Z]{{0,3}})?[ \t]*"
     r"(?P<first>[A-Z][a-z]+[ \t]+)?(?P<sur>[A-Z][A-Za-z'\-]{1,}(?:[ \t][A-Z]{2,}(?![a-z]))?)"
 )
 # Words that follow a rank but are not names ("DC to review", "PC on duty").

@@ -25,7 +25,7 @@ _ABBREV = {
 # table cells, "Label:" headings.
 NEW_UNIT = re.compile(
     r"""^\s*(
-        [-*\u2022\u25cf\u25aa>]\s |                 # bullets
+        [\u2018\u2019'`.,]?(?:[-*\u2022\u25cf\u25aa>]{1,2}|\u2013)\s |  # bullets (OCR: "'- ", "-- ")
         \(?\d{1,3}[.)]\s |                          # 1. or 1)
         \(?[a-z][.)]\s |                            # a) b.
         \d{1,2}[/.-]\d{1,2}[/.-]\d{2,4} |           # dates
@@ -38,6 +38,7 @@ NEW_UNIT = re.compile(
     )""",
     re.X,
 )
+_BULLET = re.compile(r"[\u2018\u2019'`.,]?(?:[-*\u2022\u25cf\u25aa>]{1,2}|\u2013)\s")
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600
@@ -114,6 +115,10 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             yield ls + (len(line) - len(line.lstrip())), ls + len(line.rstrip()), True
             prev_line = ""
             continue
+        # an item of a bulleted list after another: a new unit even when the one before ends on
+        # a word that would carry on ("- Tia - not identified, not spoken to" / "- Scene ...")
+        if starts_unit and _BULLET.match(stripped) and _BULLET.match(prev_line):
+            continues = False
         if cur_start is not None and ((starts_unit and not continues) or prev_closed):
             yield cur_start, cur_end, False
             cur_start = None
