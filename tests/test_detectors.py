@@ -933,3 +933,31 @@ def test_unfollowed_a_phone_call_to_a_parent_or_a_persons_pnc_record_raises_noth
     assert not [k for k in kinds_in("PNC: 1 x caution 2015 (theft - shop).") if k[0] == "vehicle_anpr"]
     # a vehicle check on the same line still counts
     assert [k for k in kinds_in("PNC: nil. PNC/ANPR on part VRM KX63 not done.") if k[0] == "vehicle_anpr"]
+
+
+def test_missing_interview_a_statement_title_records_the_statement() -> None:
+    from assistant.detectors.missing_interview import interview_done_positions
+
+    assert interview_done_positions("WITNESS STATEMENT OF NADIA FERRIBY", "witness")
+    assert interview_done_positions("MG11 - Statement of: Mrs Pat SEDDON", "witness")
+    assert not interview_done_positions("Statement of Nadia FERRIBY - not obtained", "witness")
+    assert not interview_done_positions("statement of intent for the review", "witness")
+
+
+def test_missing_interview_witnesses_a_record_in_capitals_names_after_a_role_word() -> None:
+    # "NEIGHBOUR PAT SEDDON": the role word is not a first name, and "Pat" is one
+    ctx = make_ctx({"cad.txt": (
+        "23:12 CH60231 CALLER REPORTS DAUGHTER 14Y NOT HOME. MOTHER CONCERNED RE OLDER MALE.\n"
+        "23:15 CH60231 NEIGHBOUR PAT SEDDON (29 QUARRY RISE) SAW SUBJ + FRIEND GET INTO SILVER CAR.\n"
+        "00:33 EF21 MISPER FORM DONE. PHOTO OBTAINED. HOUSE SEARCH NIL.\n")})
+    assert any("SEDDON" in (s.subject or "") for s in MissingInterviewDetector().detect(ctx))
+
+
+def test_missing_interview_a_friend_the_child_texted_from_the_flat_is_a_witness() -> None:
+    ctx = make_ctx({"summary.txt": (
+        "IP1 Keira DALTON (14) disclosed an allegation of rape by S1 Darren HOLT at his flat on 18/10.\n"
+        "IP1 texted her friend Chantelle BRIGGS from the flat approx 0140hrs (texts seen on IP1 handset).\n"
+        "- Chantelle BRIGGS (15), friend of IP1, received texts from IP1 at the flat at 0140hrs.\n"
+        "- Donna DALTON (mother) reported IP1 missing.\n")})
+    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    assert any("BRIGGS" in x for x in subjects), subjects

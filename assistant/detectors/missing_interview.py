@@ -48,6 +48,13 @@ _ROW_OPEN = rule_rx("missing_interview", "row_open")
 COMPLETION = rule_rx("missing_interview", "completion")
 
 
+# The title of a statement, naming its maker: "WITNESS STATEMENT OF NADIA FERRIBY", "MG11 -
+# Statement of: Mrs Pat SEDDON".
+_STATEMENT_TITLE = re.compile(
+    r"^\W*(?:MG\s?11\s*[-:.]?\s*)?(?:witness\s+)?statement\s+of\s*(?:witness\s*)?[:\-]?\s*"
+    r"(?=(?-i:(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*[A-Z][A-Za-z'-]+\s+[A-Z]))", re.I)
+
+
 def interview_done_at(text: str, role: str) -> int | None:
     """Where ``text`` records that the interview / account for ``role`` took place (the first
     place), or None; see ``interview_done_positions``."""
@@ -65,6 +72,11 @@ def interview_done_positions(text: str, role: str) -> list[int]:
     is_row = "|" in text or re.search(r"\.{4,}|[ \t]{3,}\S", text) is not None
     box = _CHECKBOX.match(text)
     out: list[int] = []
+    title = _STATEMENT_TITLE.match(text)
+    if title is not None and role != "suspect" and len(text.split()) <= 12 and not (
+            NOT_DONE[role].search(text) or UNDONE_CLAUSE.search(text)):
+        # the title of the statement itself ("WITNESS STATEMENT OF NADIA FERRIBY"): it exists
+        out.append(title.end())
     for m in TERMS[role].finditer(text):
         if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
                 o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])):

@@ -21,11 +21,14 @@ _ABBREV = {
     "am", "pm", "a.m", "p.m", "att", "poss", "est", "c", "ca", "cf", "al", "op", "exh",
 }
 
+# A bullet, with OCR's mark before a dash and a doubled dash ("'- ", "-- ").
+_BULLET_RX = r"[\u2018\u2019'`.,]?(?:[-*\u2022\u25cf\u25aa>]{1,2}|\u2013)\s"
+_BULLET = re.compile(_BULLET_RX)
 # A line that starts a new unit: bullets, numbered items, dates, times, log entry numbers,
 # table cells, "Label:" headings.
 NEW_UNIT = re.compile(
     r"""^\s*(
-        [\u2018\u2019'`.,]?(?:[-*\u2022\u25cf\u25aa>]{1,2}|\u2013)\s |  # bullets (OCR: "'- ", "-- ")
+        """ + _BULLET_RX + r""" |                    # bullets
         \(?\d{1,3}[.)]\s |                          # 1. or 1)
         \(?[a-z][.)]\s |                            # a) b.
         \d{1,2}[/.-]\d{1,2}[/.-]\d{2,4} |           # dates
@@ -38,7 +41,6 @@ NEW_UNIT = re.compile(
     )""",
     re.X,
 )
-_BULLET = re.compile(r"[\u2018\u2019'`.,]?(?:[-*\u2022\u25cf\u25aa>]{1,2}|\u2013)\s")
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600

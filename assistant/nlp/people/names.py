@@ -139,8 +139,12 @@ def full_caps_names(text: str, scope: NameScope = NameScope(), taken: Spans = ()
 def all_caps_names(text: str, scope: NameScope = NameScope(), taken: Spans = ()) -> list[NameHit]:
     """"ANTON VERCOE" in records printed in capitals: shown as "Anton VERCOE"."""
     out: list[NameHit] = []
-    for m in ALL_CAPS.finditer(text):
+    pos = 0
+    while (m := ALL_CAPS.search(text, pos)) is not None:
         first, sur = m.group("first"), m.group("sur")
+        # a pair that is not a name gives its second word a chance to open one: "NEIGHBOUR
+        # PATRICIA SEDDON" is not "Neighbour PATRICIA" but "Patricia SEDDON"
+        pos = m.start("sur")
         if not free(taken, m.start(), m.end()) or not ok_surname(sur):
             continue
         # In capitals every word looks like a surname: a first name we know, or a role label
@@ -152,6 +156,7 @@ def all_caps_names(text: str, scope: NameScope = NameScope(), taken: Spans = ())
         if (first.lower() in COMMON_CAPITALISED or first.upper() in NOT_SURNAMES
                 or sur.upper() in scope.officer_surnames):
             continue
+        pos = m.end()
         first = first.capitalize() if "-" not in first else "-".join(x.capitalize() for x in first.split("-"))
         out.append(NameHit(m.start(), m.end(), "all-caps", first, sur, f"{first} {sur}"))
     return out
