@@ -212,3 +212,11 @@ def test_vb_wording_a_writer_rejects_or_quotes_from_the_records_is_not_used() ->
     # the same wording used by the record itself is a finding
     assert det.candidates("IP1 was a willing participant and went to the flat of her own accord.")
     assert det.candidates("Mitigating factors: apology given; victim consented and no coercion used")
+
+
+def test_vb_law_wording_is_a_section_not_a_suspect_code() -> None:
+    # "s.1 (" is a section of the Act; "S1 (aged 24)" is the suspect: the sentence is not the law
+    det = VictimBlamingDetector()
+    assert det.candidates("IP is in a relationship with S1 (aged 24) and does not see herself as a victim.")
+    assert det.candidates("S2 - IP's older boyfriend, not identified.")
+    assert det.candidates("Offence: s.1 (rape) - IP says she was a willing participant.") == []
