@@ -500,3 +500,11 @@ def test_a_coded_suspect_with_a_quoted_nickname_is_one_person() -> None:
 def test_function_words_in_capitals_are_not_surnames() -> None:
     ctx = make_ctx({"a.txt": "PUPIL DISCLOSED A SEXUAL ASSAULT BY A MALE CALLED LEE AT A FLAT ON SAWLEY ROAD.\n"})
     assert not [p for p in find_people(ctx) if p.surname == "AT"]
+
+
+def test_children_act_sections_are_not_role_codes() -> None:
+    from assistant.nlp.people.codes import ROLE_LABEL
+
+    assert ROLE_LABEL.search("S47 agreed. Police to arrange ABE.") is None
+    assert ROLE_LABEL.search("S17 assessment opened by CSC") is None
+    assert ROLE_LABEL.search("S3 PRICE - not traced").group(0) == "S3"

@@ -220,3 +220,14 @@ def test_vb_law_wording_is_a_section_not_a_suspect_code() -> None:
     assert det.candidates("IP is in a relationship with S1 (aged 24) and does not see herself as a victim.")
     assert det.candidates("S2 - IP's older boyfriend, not identified.")
     assert det.candidates("Offence: s.1 (rape) - IP says she was a willing participant.") == []
+
+
+def test_vb_a_review_reporting_what_a_record_says_is_not_use() -> None:
+    det = VictimBlamingDetector()
+    for text in ["- log entry 19 records that she was placing herself at risk by her lifestyle choices;",
+                 '6.1 The description of a 15-year-old as having gone to the flat "willingly" frames the abuse '
+                 'as a choice.',
+                 "- clinic notes to avoid describing sexual activity between a child and an adult as consensual;",
+                 "The clinical note records the contact as consensual and K as Fraser competent."]:
+        assert det.candidates(text) == [], text
+    assert det.candidates("She was placing herself at risk by her lifestyle choices.")

@@ -15,6 +15,10 @@ _LONG_LABEL = (
     r"|\b(?P<long>[Vv]ictim|VICTIM|[Cc]omplainant|COMPLAINANT|[Ii]njured [Pp]arty|[Ss]uspect|SUSPECT|"
     r"[Nn]ominal|NOMINAL|[Ww]itness|WITNESS|[Oo]ffender|OFFENDER)\s(?:[Nn]o\.?\s?)?(?P<n2>\d{1,2}|[A-D])\b"
 )
+# Sections of the Children Act 1989 written as codes ("S47 agreed", "S17 assessment"): not the
+# 47th or 17th suspect.
+_CHILDREN_ACT = (r"(?!S\s?47\b|S\s?(?:17|20|31)\b\s*(?:agreed|enquir|strateg|investigat|threshold|assessment|"
+                 r"plan|meeting|referral|criteria|conference|decision|CIN|CP\b|child))")
 # The role each group of a role-label match names.
 _GROUP_ROLE = {"s": "suspect", "v": "victim", "w": "witness"}
 LONG_ROLE: dict[str, str] = {
@@ -33,7 +37,8 @@ def role_label_rx(extra: dict[str, set[str]] | None = None) -> re.Pattern[str]:
         own = sorted(extra.get(role, set()), key=len, reverse=True)
         codes = own + [c for c in _BASE_CODES[role] if c not in redefined]
         groups.append(f"(?P<{g}>{'|'.join(codes)})")
-    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(groups) + r")\s?-?(?P<n>\d{1,2})\b" + _LONG_LABEL)
+    return re.compile(r"(?<![\w'\u2019])" + _CHILDREN_ACT + r"(?:" + "|".join(groups) + r")\s?-?(?P<n>\d{1,2})\b"
+                      + _LONG_LABEL)
 
 
 ROLE_LABEL = role_label_rx()
