@@ -961,3 +961,15 @@ def test_missing_interview_a_friend_the_child_texted_from_the_flat_is_a_witness(
         "- Donna DALTON (mother) reported IP1 missing.\n")})
     subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
     assert any("BRIGGS" in x for x in subjects), subjects
+
+
+def test_segments_one_letter_action_numbers_open_rows() -> None:
+    from assistant.nlp.segment import segment_text
+
+    text = ("INVESTIGATION PLAN / ACTIONS\n"
+            "A5 16/09 COMPLETE 29/09 Identify, trace and arrest S1 DEANO\n"
+            "A6 22/09 OPEN Trace/arrest S2 MOSSOP\n"
+            "A06 Identify the younger females seen getting into the Golf - OPEN\n")
+    segs = [text[a:b] for a, b in segment_text(text)]
+    assert "A6 22/09 OPEN Trace/arrest S2 MOSSOP" in segs, segs
+    assert segs[-1].startswith("A06 Identify"), segs

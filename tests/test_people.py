@@ -508,3 +508,12 @@ def test_children_act_sections_are_not_role_codes() -> None:
     assert ROLE_LABEL.search("S47 agreed. Police to arrange ABE.") is None
     assert ROLE_LABEL.search("S17 assessment opened by CSC") is None
     assert ROLE_LABEL.search("S3 PRICE - not traced").group(0) == "S3"
+
+
+def test_a_label_after_a_name_in_a_labelled_list_opens_the_next_item() -> None:
+    ctx = make_ctx({"a.txt": 'She named four males: S1 Dean GARSIDE, S2 Kyle MOSSOP, S3 a driver known as "Jez", '
+                             'and S4 Anthony PRYOR.\nA7 22/09 OPEN Identify S3 "JEZ" (driver)\n'})
+    people = find_people(ctx)
+    mossop = [p for p in people if p.surname == "MOSSOP"][0]
+    assert mossop.labels == {"S2"}
+    assert any("S3" in p.labels and "JEZ" in {n.upper() for n in p.nicknames} for p in people)

@@ -231,3 +231,10 @@ def test_vb_a_review_reporting_what_a_record_says_is_not_use() -> None:
                  "The clinical note records the contact as consensual and K as Fraser competent."]:
         assert det.candidates(text) == [], text
     assert det.candidates("She was placing herself at risk by her lifestyle choices.")
+
+
+def test_vb_a_complaint_report_quoting_the_finalisation_is_not_use() -> None:
+    det = VictimBlamingDetector()
+    assert det.candidates("- the finalisation (Appendix A, page 2) says her willingness to return to the flat "
+                          "undermines her account;") == []
+    assert det.candidates("IP's willingness to keep returning to Pellow Ct undermines her account.")

@@ -35,6 +35,7 @@ NEW_UNIT = re.compile(
         \d{1,4}\s+\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|:\d{2}\b) |  # a row number, then its date or time
         \d{1,2}:\d{2}\b | \d{4}\s*(hrs|hours)?\b[\s:-] |  # times
         [A-Z]{2,}[-/ ]?\d+\b |                      # action / log numbers: ACT-12, SERIAL 4
+        [A-Z]\d{1,3}\b(?=\s+(?:\d{1,2}[/.:]\d|[A-Z(\"'])) |   # one-letter action numbers: A5, A06
         (?:IP|V|W|S|N)\d{1,2}\b |                   # role codes opening a row: W1, V2, S3
         (Entry|Action|Log|Serial|Item|Page)\b |
         [A-Z][A-Za-z/ ]{1,30}:\s                    # Label: value

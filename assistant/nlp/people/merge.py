@@ -65,6 +65,9 @@ class PeopleRegistry:
         and for a nickname 'S3: a male known only as "Jinx"' (``gap_words`` words between)."""
         before = text[max(0, a - 24 - 12 * gap_words):a]
         after = text[b:b + 24]
+        # a label right before the name: a list written "S1 Dean X, S2 Kyle Y, S3 a driver ..." where
+        # a label after the name opens the next item
+        pre_label = any(not before[m.end():].strip(" :-\u2013(\"'|") for m in self.role_label.finditer(before))
         for chunk, at_end in ((before, True), (after, False)):
             for m in self.role_label.finditer(chunk):
                 gap = chunk[m.end():] if at_end else chunk[: m.start()]
@@ -83,6 +86,8 @@ class PeopleRegistry:
                 if at_end and gap_words and len(g.split()) <= gap_words and "," not in gap:
                     pass
                 elif len(g) > (0 if at_end else 2):
+                    continue
+                if not at_end and pre_label:
                     continue
                 if not at_end and _NAME_AFTER_LABEL.match(text, b + m.end()):
                     continue  # "S1 Kieran MOSS, S2 Wayne TULLY": S2 opens the next name
