@@ -973,3 +973,14 @@ def test_segments_one_letter_action_numbers_open_rows() -> None:
     segs = [text[a:b] for a, b in segment_text(text)]
     assert "A6 22/09 OPEN Trace/arrest S2 MOSSOP" in segs, segs
     assert segs[-1].startswith("A06 Identify"), segs
+
+
+def test_missing_interview_a_caller_promised_a_visit_and_never_seen_is_a_witness() -> None:
+    ctx = make_ctx({"insp_log.txt": (
+        "0347 CALLER : HOLT, RAYMOND. REPORTS GIRL APPROX 13 GETTING INTO BLACK GOLF WITH TWO MALES.\n"
+        "The caller, Mr HOLT, asked for an officer after 6pm and was not visited.\n"),
+        "cad.txt": "[02:42] CALLER: Graham PEEL.\n[02:45] EMD: Thank you, Graham. Is she breathing?\n"})
+    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    assert any("HOLT" in x for x in subjects), subjects
+    # a caller the file raises nothing about is not flagged on being the caller alone
+    assert not any("PEEL" in x for x in subjects), subjects
