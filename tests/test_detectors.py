@@ -984,3 +984,12 @@ def test_missing_interview_a_caller_promised_a_visit_and_never_seen_is_a_witness
     assert any("HOLT" in x for x in subjects), subjects
     # a caller the file raises nothing about is not flagged on being the caller alone
     assert not any("PEEL" in x for x in subjects), subjects
+
+
+def test_missing_interview_an_officer_obtaining_a_statement_from_a_witness() -> None:
+    from assistant.detectors.missing_interview import interview_done_positions
+
+    assert interview_done_positions("14/09/16 DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN.", "witness")
+    # the officer's own statement, and a request, are not the witness's statement
+    assert not interview_done_positions("PC 7759 SMITH MG11 re the child's words", "witness")
+    assert not interview_done_positions("8 OIC Trace and obtain MG11 from Ellie WARBRICK", "witness")

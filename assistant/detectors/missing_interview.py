@@ -79,8 +79,11 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         out.append(title.end())
     for m in TERMS[role].finditer(text):
         if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
-                o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])):
-            continue  # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs
+                o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])) \
+                and not _TAKEN_FROM.match(text, m.end()):
+            # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs (but
+            # "DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN" is the witness's)
+            continue
         if re.fullmatch(r"MG11|statement", m.group(0), re.I) and _ANOTHERS_STATEMENT.match(text, m.end()):
             continue  # "(MG11 of SW held)": the social worker's statement, not the child's
         if box is not None:
@@ -113,6 +116,8 @@ def interview_done_positions(text: str, role: str) -> list[int]:
             out.append(m.start())
     return out
 
+
+_TAKEN_FROM = re.compile(r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
 
 # Wording that shows the interview/account did NOT happen.
 NOT_DONE: dict[str, re.Pattern[str]] = {
