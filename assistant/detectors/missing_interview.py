@@ -117,7 +117,8 @@ def interview_done_positions(text: str, role: str) -> list[int]:
     return out
 
 
-_TAKEN_FROM = re.compile(r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
+_TAKEN_FROM = re.compile(
+    r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
 
 # Wording that shows the interview/account did NOT happen.
 NOT_DONE: dict[str, re.Pattern[str]] = {
