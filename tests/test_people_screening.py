@@ -120,3 +120,15 @@ def test_nicknames_saved_in_a_phone_and_names_in_brackets() -> None:
         "Found in the back bedroom with another girl (Shania - surname not given).\n")})
     nicks = {n for p in people for n in p.nicknames}
     assert {"Tozzer", "Shania"} <= nicks, nicks
+
+
+def test_rape_in_record_wording_and_its_traps() -> None:
+    from assistant.screening import rape_alleged_in
+
+    for text in ["Offence: 19D SOA03 S.1", "Crime classification: offence code 19C", "he forced her to have sex",
+                 "she was made to perform oral sex on S2", "he had sex with her against her will"]:
+        assert rape_alleged_in(text), text
+    for text in ["Offence: non-penetrative sexual assault (s.3)", "Flat 19C Marsh Road",
+                 "No allegation of rape or assault by penetration was recorded",
+                 "the download was made without her consent"]:
+        assert rape_alleged_in(text) is None, text
