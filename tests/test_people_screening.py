@@ -132,3 +132,14 @@ def test_rape_in_record_wording_and_its_traps() -> None:
                  "No allegation of rape or assault by penetration was recorded",
                  "the download was made without her consent"]:
         assert rape_alleged_in(text) is None, text
+
+
+def test_rape_not_alleged_in_this_case() -> None:
+    from assistant.screening import rape_alleged_in
+
+    for text in ["PNC: S1 convicted of rape 2008 (adult female)", "S2 has previous convictions for rape",
+                 "referred to SARC (rape and sexual assault referral)", "IP2 was not raped",
+                 "IP denies any penetration", "Offence: sexual assault - penetration not disclosed"]:
+        assert rape_alleged_in(text) is None, text
+    # the suspect's denial does not withdraw the allegation
+    assert rape_alleged_in("S1 denied rape in interview")
