@@ -993,3 +993,10 @@ def test_missing_interview_an_officer_obtaining_a_statement_from_a_witness() -> 
     # the officer's own statement, and a request, are not the witness's statement
     assert not interview_done_positions("PC 7759 SMITH MG11 re the child's words", "witness")
     assert not interview_done_positions("8 OIC Trace and obtain MG11 from Ellie WARBRICK", "witness")
+
+
+def test_status_of_a_checklist_box() -> None:
+    assert classify("[ ] H2H Tannery Ct F-block (F15 male + others)").status == "pending"
+    assert classify("\u2610 CCTV Kwikmart Mardle St").status == "pending"
+    assert classify("[x] H2H Tannery Ct F-block").status == "done"
+    assert classify("\u2611 CCTV Kwikmart Mardle St").status == "done"
