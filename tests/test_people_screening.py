@@ -143,3 +143,11 @@ def test_rape_not_alleged_in_this_case() -> None:
         assert rape_alleged_in(text) is None, text
     # the suspect's denial does not withdraw the allegation
     assert rape_alleged_in("S1 denied rape in interview")
+
+
+def test_contact_offence_described_by_what_the_adults_did() -> None:
+    from assistant.screening import CONTACT
+
+    assert CONTACT.search("girls aged 14 and 15 were taken to gatherings where adult men engaged in "
+                          "sexual activity with them")
+    assert not CONTACT.search("messages of a sexual nature were sent online")
