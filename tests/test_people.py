@@ -517,3 +517,14 @@ def test_a_label_after_a_name_in_a_labelled_list_opens_the_next_item() -> None:
     mossop = [p for p in people if p.surname == "MOSSOP"][0]
     assert mossop.labels == {"S2"}
     assert any("S3" in p.labels and "JEZ" in {n.upper() for n in p.nicknames} for p in people)
+
+
+def test_a_column_letter_between_code_and_name_and_a_parent_known_only_by_title() -> None:
+    ctx = make_ctx({"a.txt": "IP2 V ORMSBY, Jade 22/06/2004 friend of IP1\n"
+                             "Mum (Mrs ORMSBY) - wants Jade left alone over Xmas.\n"
+                             "1400 Tel Mrs ORMSBY - not in, msg left.\n"})
+    people = find_people(ctx)
+    jade = [p for p in people if p.first == "Jade"][0]
+    assert "IP2" in jade.labels
+    assert not any(n.startswith("Mrs") for n in jade.names), jade.names
+    assert any(p is not jade and p.surname == "ORMSBY" for p in people)

@@ -112,9 +112,15 @@ class PeopleFinder(PeopleRegistry):
                 continue
             adults = [q for q in self.people if q is not p and q.surname == p.surname and not child(q)]
             titled = [m for m in p.mentions if m.how == "title" and _ADULT_TITLE.match(m.text)]
-            if len(adults) != 1 or not titled:
+            if len(adults) > 1 or not titled:
                 continue
-            q = adults[0]
+            if adults:
+                q = adults[0]
+            else:
+                # no adult of that surname named: "Mrs ORMSBY" is the child's parent, a person of
+                # her own whom the file knows only by title
+                q = Person(surname=p.surname)
+                self.people.append(q)
             for m in titled:
                 s = segs[m.seg]
                 one = Person()

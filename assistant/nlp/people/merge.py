@@ -77,6 +77,8 @@ class PeopleRegistry:
                 g = re.sub(r"\.{3,}|\u2026+", "", g).strip(" :-\u2013(),\"'|")
                 if re.fullmatch(r"[A-Z]{1,3}\d{1,4}", g) and not self.role_label.fullmatch(g):
                     g = ""  # "W1 | P06 | ASHCROFT, Lorraine": the record's own person number between
+                if at_end and re.fullmatch(r"[A-Z]{1,2}", g):
+                    g = ""  # "IP2 V ORMSBY, Jade": a role or status letter of the record's column
                 if any(ch.isdigit() for ch in g):
                     continue  # "(13) V3 CROFT": the label belongs to the next person
                 if not at_end and re.search(r"[.;!?]", g):
