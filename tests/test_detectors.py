@@ -1000,3 +1000,13 @@ def test_status_of_a_checklist_box() -> None:
     assert classify("\u2610 CCTV Kwikmart Mardle St").status == "pending"
     assert classify("[x] H2H Tannery Ct F-block").status == "done"
     assert classify("\u2611 CCTV Kwikmart Mardle St").status == "done"
+
+
+def test_missing_interview_visits_with_no_reply_and_a_request_to_obtain_a_statement() -> None:
+    from assistant.detectors.missing_interview import NOT_DONE, interview_done_positions
+
+    assert NOT_DONE["suspect"].search("Trace / arrest PROTHEROE, Jamie (P4) - 2 visits home addr, no reply")
+    assert NOT_DONE["witness"].search("Aunt Leanne FOSTER - no reply at address, card left.")
+    # "obtain a statement about the disclosure of 12/11/2015" asks for it; the date is not when it was taken
+    assert not interview_done_positions("7. Trace Mrs DANBURY and obtain a statement about the disclosure of "
+                                        "12/11/2015.", "witness")
