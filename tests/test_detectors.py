@@ -1010,3 +1010,14 @@ def test_missing_interview_visits_with_no_reply_and_a_request_to_obtain_a_statem
     # "obtain a statement about the disclosure of 12/11/2015" asks for it; the date is not when it was taken
     assert not interview_done_positions("7. Trace Mrs DANBURY and obtain a statement about the disclosure of "
                                         "12/11/2015.", "witness")
+
+
+def test_missing_interview_a_residential_worker_is_a_professional_unless_she_saw_it() -> None:
+    ctx = make_ctx({"log.txt": (
+        "IP1 Tia HOLMES (14) resident at Elmstead House alleges rape by S1 Kyle DARNELL.\n"
+        "2. Residential worker Paula SENIOR saw TH get into KX61 TWD on 12/10/15 at 21:50 and wrote the reg down.\n"
+        "RSW Danielle FOX collected IP from outside 112 Mill St at 02:15 after IP rang the Lodge.\n"
+        "Statement from D FOX never obtained - DF left the home.\n")})
+    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    assert any("SENIOR" in x for x in subjects), subjects
+    assert any("FOX" in x for x in subjects), subjects

@@ -427,8 +427,9 @@ class MissingInterviewDetector(Detector):
         if p.professional and p.professional >= 0.25 * len(p.mentions) and not p.labels:
             # A professional (social worker, CSE worker, teacher) is at the events as part of
             # the work: their statement is missing only where the file says it is, not for
-            # being present.
-            return missing and (tied or loose or raised or named_witness)
+            # being present. One who saw the events themselves is an eyewitness like anyone else.
+            saw = any(_SAW.search(around(m, t, 40, 60)) for m, t in own)
+            return (missing and (tied or loose or raised or named_witness)) or saw
         return tied or (loose and (missing or named_witness)) or (raised and missing)
 
     def _other_child(self, p: Person, role: str) -> bool:
