@@ -1021,3 +1021,14 @@ def test_missing_interview_a_residential_worker_is_a_professional_unless_she_saw
     subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
     assert any("SENIOR" in x for x in subjects), subjects
     assert any("FOX" in x for x in subjects), subjects
+
+
+def test_missing_interview_a_person_who_offered_a_statement_or_passed_information() -> None:
+    ctx = make_ctx({"log.txt": (
+        "IP1 Jade TOWNEND (14) alleges rape by S1 Lee PRENDERGAST, a private hire driver.\n"
+        "Tel. to base. Spoke base controller Nadeem ASLAM, who says PRENDERGAST does cash jobs off the system.\n"
+        "Mrs Pauline HARGREAVE (39 Tanner Row) has kept a diary of dates and registrations and offered to give "
+        "a statement.\n")})
+    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    assert any("ASLAM" in x for x in subjects), subjects
+    assert any("HARGREAVE" in x for x in subjects), subjects
