@@ -1027,6 +1027,7 @@ def test_missing_interview_a_person_who_offered_a_statement_or_passed_informatio
     ctx = make_ctx({"log.txt": (
         "IP1 Jade TOWNEND (14) alleges rape by S1 Lee PRENDERGAST, a private hire driver.\n"
         "Tel. to base. Spoke base controller Nadeem ASLAM, who says PRENDERGAST does cash jobs off the system.\n"
+        "Also - the base controller, Nadeem ASLAM, told me on the 17th that PRENDERGAST works nights.\n"
         "Mrs Pauline HARGREAVE (39 Tanner Row) has kept a diary of dates and registrations and offered to give "
         "a statement.\n")})
     subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
