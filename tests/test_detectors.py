@@ -1033,3 +1033,20 @@ def test_missing_interview_a_person_who_offered_a_statement_or_passed_informatio
     subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
     assert any("ASLAM" in x for x in subjects), subjects
     assert any("HARGREAVE" in x for x in subjects), subjects
+
+
+def test_missing_interview_a_girl_known_by_a_nickname_is_not_a_suspect() -> None:
+    ctx = make_ctx({"minutes.txt": (
+        "V1 Keira LOWE (14) alleges rape by S1 Lewis BRANAGH at Flat 1 (L1).\n"
+        '21/05-08 DS HARGREAVE 14/06 RED Identify third girl known as "Tash" (approx 14) seen at L1 by V1.\n'
+        '- "Tash": not identified.\n'
+        'S3 "MO" - male, 20s, drives a black Audi. Not identified.\n')})
+    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    assert not any("Tash" in x or "TASH" in x for x in subjects), subjects
+    assert any("MO" in x.upper() for x in subjects), subjects
+
+
+def test_missing_interview_an_ocr_read_mg11_records_the_statement() -> None:
+    from assistant.detectors.missing_interview import interview_done_positions
+
+    assert interview_done_positions("A3 |MGI11 from WIT2 (Ellie) re first disclosure DC VARLEY Done 25/06", "witness")

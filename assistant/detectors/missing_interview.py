@@ -78,13 +78,13 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         # the title of the statement itself ("WITNESS STATEMENT OF NADIA FERRIBY"): it exists
         out.append(title.end())
     for m in TERMS[role].finditer(text):
-        if role != "suspect" and re.fullmatch(r"MG11|statement", m.group(0), re.I) and any(
+        if role != "suspect" and re.fullmatch(r"MG\s?[Il]?[1Il]{2}|statement", m.group(0), re.I) and any(
                 o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])) \
                 and not _TAKEN_FROM.match(text, m.end()):
             # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs (but
             # "DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN" is the witness's)
             continue
-        if re.fullmatch(r"MG11|statement", m.group(0), re.I) and _ANOTHERS_STATEMENT.match(text, m.end()):
+        if re.fullmatch(r"MG\s?[Il]?[1Il]{2}|statement", m.group(0), re.I) and _ANOTHERS_STATEMENT.match(text, m.end()):
             continue  # "(MG11 of SW held)": the social worker's statement, not the child's
         if box is not None:
             # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
@@ -119,6 +119,14 @@ def interview_done_positions(text: str, role: str) -> list[int]:
 
 _TAKEN_FROM = re.compile(
     r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
+
+# A child described where a nickname is given: "girl known as", "the little one", "(approx 14)".
+_CHILD_BEFORE = re.compile(
+    r"\b(?:girl|sister|daughter|schoolgirl|pupil|little\s+one|child|(?:Year|Yr)\s?\d{1,2}\s+(?:girl|pupil))\s*,?\s*"
+    r"(?:(?:known|referred\s+to)\s+(?:only\s+)?as|called|named|nicknamed)?\s*[\"'\u201c\u2018]?$", re.I)
+_CHILD_AFTER = re.compile(
+    r"[\"'\u201d\u2019]?\s*[(,\-\u2013]?\s*(?:approx\.?\s*|aged\s*|age\s*)?1[0-7]\s*(?:yrs?|years?|y/o|yo|\)|,)"
+    r"|[\"'\u201d\u2019]?\s*\(\s*(?:Year|Yr)\s?\d", re.I)
 
 # Wording that shows the interview/account did NOT happen.
 NOT_DONE: dict[str, re.Pattern[str]] = {
@@ -232,6 +240,8 @@ class MissingInterviewDetector(Detector):
                 continue
             if role == "victim" and re.match(r"(?:Mr|Mrs|Ms)\.?\s", p.display):
                 continue  # "Mr DANBY": known to the file only by an adult's title, not the child
+            if role == "suspect" and not (p.surname or p.first) and self._described_as_child(ctx, p):
+                continue  # "the little one Mia", "third girl known as 'Tash' (approx 14)": another child
             votes = p.role_votes
             total = sum(votes.values())
             if total == 0 or votes[role] / total < 0.45:
@@ -240,6 +250,18 @@ class MissingInterviewDetector(Detector):
             if s is not None:
                 out.append(s)
         return out
+
+    @staticmethod
+    def _described_as_child(ctx: CaseContext, p: Person) -> bool:
+        """Is a person known only by a nickname described as a child where the file names them?"""
+        if any(role == "suspect" for role in p.label_roles.values()):
+            return False  # 'S3 "MO"': the file codes them as a suspect
+        for m in p.mentions:
+            s = ctx.segments[m.seg]
+            a, b = m.start - s.start, m.end - s.start
+            if _CHILD_BEFORE.search(s.text[max(0, a - 30):a]) or _CHILD_AFTER.match(s.text, b):
+                return True
+        return False
 
     def _owns(self, p: Person, seg: int, pos: int) -> bool:
         """Is the cue at ``pos`` (offset in the segment) about ``p``? When the sentence names
