@@ -7,6 +7,11 @@ Half the set (``part == "heldout"``) is never used for tuning: report both halve
 
     python -m eval.real_wording            # P/R/F1 for dev, heldout and all
     python -m eval.real_wording --errors   # also list the dev half's errors (never heldout's)
+    python -m eval.real_wording --set eval/vb_probe.jsonl   # the probe of unseen phrasings
+
+``eval/vb_probe.jsonl`` is 260 blaming and 160 neutral sentences written in many record registers
+by an author who never saw the lexicon (2026-12-07). Its first score was recall 0.64 with 4 false
+alarms; lexicon wording was then added from it, so all of it now counts as tuned on ("dev").
 """
 
 from __future__ import annotations
@@ -45,14 +50,17 @@ def prf(rows: list[dict[str, object]]) -> tuple[float, float, float, int, int, i
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list the dev half's errors")
+    ap.add_argument("--set", type=Path, default=SET, help="a JSONL set of the same form")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
     det = VictimBlamingDetector()
     det.warm_up()
     for r in rows:
         r["pred"] = flagged(det, str(r["text"]))
     for part in ("dev", "heldout", "all"):
         sel = [r for r in rows if part == "all" or r["part"] == part]
+        if not sel:
+            continue
         pos = sum(1 for r in sel if r["label"] == 1)
         p, rec, f, tp, fp, fn = prf(sel)
         print(f"{part:8s} n={len(sel):3d} (blaming {pos:2d})  P {p:.2f}  R {rec:.2f}  F1 {f:.2f}"

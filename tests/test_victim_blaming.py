@@ -238,3 +238,22 @@ def test_vb_a_complaint_report_quoting_the_finalisation_is_not_use() -> None:
     assert det.candidates("- the finalisation (Appendix A, page 2) says her willingness to return to the flat "
                           "undermines her account;") == []
     assert det.candidates("IP's willingness to keep returning to Pellow Ct undermines her account.")
+
+
+def test_vb_probe_of_unseen_phrasings_stays_covered() -> None:
+    """The probe (eval/vb_probe.jsonl) was written by an author who never saw the lexicon; it
+    scored recall 0.64 first and 0.95 after its wording was added. A guard, a little under."""
+    import json
+    from pathlib import Path
+
+    from eval.real_wording import flagged
+
+    rows = [json.loads(x) for x in (Path(__file__).resolve().parents[1] / "eval" / "vb_probe.jsonl")
+            .read_text(encoding="utf-8").splitlines() if x.strip()]
+    det = VictimBlamingDetector()
+    det.warm_up()
+    pred = [flagged(det, r["text"]) for r in rows]
+    tp = sum(1 for r, p in zip(rows, pred, strict=True) if r["label"] == 1 and p)
+    fp = sum(1 for r, p in zip(rows, pred, strict=True) if r["label"] == 0 and p)
+    assert tp / sum(r["label"] for r in rows) >= 0.92
+    assert fp <= 3
