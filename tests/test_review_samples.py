@@ -82,15 +82,15 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
 
 
 # Regression guards a little under the figures measured when they were set (2026-12-07, with
-# batch 14: micro F1 train 0.85, test 0.75, indep_dev 0.87 (71 cases), indep_test 0.79 (71 cases);
-# priority accuracy 0.94, 0.83, 0.99, 0.89; per type on the held-out splits, test UI 0.70 VB 0.82
-# MI 0.75 and indep_test UI 0.76 VB 0.83 MI 0.83): a change that loses findings on files written by other
+# batches 14 and 15: micro F1 train 0.85, test 0.75, indep_dev 0.88 (75 cases), indep_test 0.80
+# (75 cases); priority accuracy 1.0, 0.83, 1.0, 0.91; per type on the held-out splits, test UI 0.70
+# VB 0.82 MI 0.74 and indep_test UI 0.76 VB 0.84 MI 0.84): a change that loses findings on files written by other
 # authors fails here, not in a later evaluation. (split: micro F1, priority accuracy, per-type F1)
 FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
-    "train": (0.83, 0.9, {}),
-    "test": (0.72, 0.8, {"unfollowed_inquiry": 0.67, "victim_blaming_language": 0.79, "missing_interview": 0.72}),
+    "train": (0.83, 0.94, {}),
+    "test": (0.72, 0.8, {"unfollowed_inquiry": 0.67, "victim_blaming_language": 0.79, "missing_interview": 0.71}),
     "indep_dev": (0.85, 0.95, {}),
-    "indep_test": (0.77, 0.87, {"unfollowed_inquiry": 0.74, "victim_blaming_language": 0.81,
+    "indep_test": (0.77, 0.88, {"unfollowed_inquiry": 0.74, "victim_blaming_language": 0.81,
                                 "missing_interview": 0.80}),
 }
 
