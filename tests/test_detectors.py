@@ -7,6 +7,7 @@ import pytest
 from assistant.detectors.missing_interview import MissingInterviewDetector
 from assistant.detectors.unfollowed import UnfollowedInquiryDetector, kinds_in
 from assistant.detectors.victim_blaming import VictimBlamingDetector
+from assistant.nlp.context import CaseContext
 from assistant.nlp.legend import Legend, learn_legend
 from assistant.nlp.status import classify
 from tests.detector_helpers import assert_grounded, make_ctx
@@ -959,7 +960,7 @@ def test_missing_interview_a_friend_the_child_texted_from_the_flat_is_a_witness(
         "IP1 texted her friend Chantelle BRIGGS from the flat approx 0140hrs (texts seen on IP1 handset).\n"
         "- Chantelle BRIGGS (15), friend of IP1, received texts from IP1 at the flat at 0140hrs.\n"
         "- Donna DALTON (mother) reported IP1 missing.\n")})
-    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    subjects = _mi_subjects(ctx)
     assert any("BRIGGS" in x for x in subjects), subjects
 
 
@@ -980,7 +981,7 @@ def test_missing_interview_a_caller_promised_a_visit_and_never_seen_is_a_witness
         "0347 CALLER : HOLT, RAYMOND. REPORTS GIRL APPROX 13 GETTING INTO BLACK GOLF WITH TWO MALES.\n"
         "The caller, Mr HOLT, asked for an officer after 6pm and was not visited.\n"),
         "cad.txt": "[02:42] CALLER: Graham PEEL.\n[02:45] EMD: Thank you, Graham. Is she breathing?\n"})
-    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    subjects = _mi_subjects(ctx)
     assert any("HOLT" in x for x in subjects), subjects
     # a caller the file raises nothing about is not flagged on being the caller alone
     assert not any("PEEL" in x for x in subjects), subjects
@@ -1018,7 +1019,7 @@ def test_missing_interview_a_residential_worker_is_a_professional_unless_she_saw
         "2. Residential worker Paula SENIOR saw TH get into KX61 TWD on 12/10/15 at 21:50 and wrote the reg down.\n"
         "RSW Danielle FOX collected IP from outside 112 Mill St at 02:15 after IP rang the Lodge.\n"
         "Statement from D FOX never obtained - DF left the home.\n")})
-    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    subjects = _mi_subjects(ctx)
     assert any("SENIOR" in x for x in subjects), subjects
     assert any("FOX" in x for x in subjects), subjects
 
@@ -1030,7 +1031,7 @@ def test_missing_interview_a_person_who_offered_a_statement_or_passed_informatio
         "Also - the base controller, Nadeem ASLAM, told me on the 17th that PRENDERGAST works nights.\n"
         "Mrs Pauline HARGREAVE (39 Tanner Row) has kept a diary of dates and registrations and offered to give "
         "a statement.\n")})
-    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    subjects = _mi_subjects(ctx)
     assert any("ASLAM" in x for x in subjects), subjects
     assert any("HARGREAVE" in x for x in subjects), subjects
 
@@ -1041,7 +1042,7 @@ def test_missing_interview_a_girl_known_by_a_nickname_is_not_a_suspect() -> None
         '21/05-08 DS HARGREAVE 14/06 RED Identify third girl known as "Tash" (approx 14) seen at L1 by V1.\n'
         '- "Tash": not identified.\n'
         'S3 "MO" - male, 20s, drives a black Audi. Not identified.\n')})
-    subjects = [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+    subjects = _mi_subjects(ctx)
     assert not any("Tash" in x or "TASH" in x for x in subjects), subjects
     assert any("MO" in x.upper() for x in subjects), subjects
 
@@ -1050,3 +1051,8 @@ def test_missing_interview_an_ocr_read_mg11_records_the_statement() -> None:
     from assistant.detectors.missing_interview import interview_done_positions
 
     assert interview_done_positions("A3 |MGI11 from WIT2 (Ellie) re first disclosure DC VARLEY Done 25/06", "witness")
+
+
+def _mi_subjects(ctx: CaseContext) -> list[str]:
+    """The subjects of the missing-interview suggestions for a case."""
+    return [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
