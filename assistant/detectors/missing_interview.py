@@ -48,6 +48,11 @@ _ROW_OPEN = rule_rx("missing_interview", "row_open")
 COMPLETION = rule_rx("missing_interview", "completion")
 
 
+# A statement by its name, MG11 as OCR reads it too ("MGI11", "MGl1").
+_STATEMENT_WORD = re.compile(r"MG\s?[Il]?[1Il]{2}|statement", re.I)
+# "DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN": the witness's statement, not the officer's
+_TAKEN_FROM = re.compile(
+    r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
 # The title of a statement, naming its maker: "WITNESS STATEMENT OF NADIA FERRIBY", "MG11 -
 # Statement of: Mrs Pat SEDDON".
 _STATEMENT_TITLE = re.compile(
@@ -78,13 +83,13 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         # the title of the statement itself ("WITNESS STATEMENT OF NADIA FERRIBY"): it exists
         out.append(title.end())
     for m in TERMS[role].finditer(text):
-        if role != "suspect" and re.fullmatch(r"MG\s?[Il]?[1Il]{2}|statement", m.group(0), re.I) and any(
+        if role != "suspect" and _STATEMENT_WORD.fullmatch(m.group(0)) and any(
                 o.end <= m.start() for o in find_officers(text[max(0, m.start() - 40):m.start() + 1])) \
                 and not _TAKEN_FROM.match(text, m.end()):
             # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs (but
             # "DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN" is the witness's)
             continue
-        if re.fullmatch(r"MG\s?[Il]?[1Il]{2}|statement", m.group(0), re.I) and _ANOTHERS_STATEMENT.match(text, m.end()):
+        if _STATEMENT_WORD.fullmatch(m.group(0)) and _ANOTHERS_STATEMENT.match(text, m.end()):
             continue  # "(MG11 of SW held)": the social worker's statement, not the child's
         if box is not None:
             # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
@@ -116,9 +121,6 @@ def interview_done_positions(text: str, role: str) -> list[int]:
             out.append(m.start())
     return out
 
-
-_TAKEN_FROM = re.compile(
-    r"\s*(?:s\b\s*)?(?:obtained|taken|recorded|received|completed|signed)\s+(?:from|of|by)\b", re.I)
 
 # A child described where a nickname is given: "girl known as", "the little one", "(approx 14)".
 _CHILD_BEFORE = re.compile(

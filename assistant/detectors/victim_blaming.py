@@ -303,7 +303,6 @@ class VictimBlamingDetector(Detector):
                 continue
             if _CONTRAST_BEFORE.search(norm, max(0, a - 40), a):
                 continue  # "to treat her as a child victim rather than as a willing participant"
-
             if self._suspects_words(norm, a, suspects or set()):
                 continue
             if entry.family in _PERSONAL_FAMILIES and self._about_suspect(
