@@ -21,6 +21,7 @@ from assistant.nlp.entities import find_officers
 from assistant.nlp.people import Mention, Person, find_people
 from assistant.nlp.rules import defs
 from assistant.nlp.rules import rx as rule_rx
+from assistant.nlp.status import CHECKBOX, box_ticked
 from assistant.types import Citation, Suggestion
 
 _NEG = defs("missing_interview")["NEG"]
@@ -41,7 +42,6 @@ _REQUESTED_FORM = rule_rx("missing_interview", "requested_form")
 # "MG11 RILEY - obtained by DC 2214": the status written right after the interview's clause
 _DONE_AFTER = rule_rx("missing_interview", "done_after")
 # A checklist line: "[x] ...", "[ ] ...", "☑ ...", "☐ ..."
-_CHECKBOX = rule_rx("missing_interview", "checkbox")
 _ROW_OPEN = rule_rx("missing_interview", "row_open")
 
 
@@ -75,7 +75,7 @@ def interview_done_positions(text: str, role: str) -> list[int]:
     (LF/6); W1 MG11; ..."): each place is returned, for the caller to tell whose it is."""
     # a table row or an aligned record line (a wrapped line's indentation is not a column gap)
     is_row = "|" in text or re.search(r"\.{4,}|[ \t]{3,}\S", text) is not None
-    box = _CHECKBOX.match(text)
+    box = CHECKBOX.match(text)
     out: list[int] = []
     title = _STATEMENT_TITLE.match(text)
     if title is not None and role != "suspect" and len(text.split()) <= 12 and not (
@@ -93,7 +93,7 @@ def interview_done_positions(text: str, role: str) -> list[int]:
             continue  # "(MG11 of SW held)": the social worker's statement, not the child's
         if box is not None:
             # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
-            if (box.group("mark") or "").strip() or box.group("mark2") in ("\u2611", "\u2612", "\u2713", "\u2714"):
+            if box_ticked(box):
                 out.append(m.start())
             continue
         if is_row:

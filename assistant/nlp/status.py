@@ -55,9 +55,14 @@ def _first_result(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
-# A checklist box opening the line: "[ ] H2H Tannery Ct", "[x] CCTV viewed", "\u2610 ...", "\u2611 ...".
-_CHECKBOX = re.compile(
-    r"^\W{0,3}?(\[\s?(?P<tick>[xX\u2713\u2714v/])?\s?\]|(?P<empty>\u2610|\u25a1)|(?P<tick2>\u2611|\u2612))(?=\s)")
+# A checklist box opening the line: "[ ] H2H Tannery Ct" (raised, not done), "[x] CCTV viewed".
+CHECKBOX = rule_rx("status", "checkbox")
+_TICKS = ("\u2611", "\u2612", "\u2713", "\u2714")
+
+
+def box_ticked(box: re.Match[str]) -> bool:
+    """Whether a CHECKBOX match is a ticked box."""
+    return bool((box.group("mark") or "").strip()) or box.group("mark2") in _TICKS
 
 
 def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
@@ -88,9 +93,9 @@ def classify(text: str, done_extra: re.Pattern[str] | None = None) -> StatusCue:
     p = PENDING.search(text)
     if p:
         return StatusCue("pending", p.start(), p.end(), p.group(0))
-    box = _CHECKBOX.match(text)
+    box = CHECKBOX.match(text)
     if box:
         # a checklist item: a ticked box is done, an empty one is raised and not done
-        done = bool(box.group("tick") or box.group("tick2"))
-        return StatusCue("done" if done else "pending", box.start(1), box.end(1), box.group(1))
+        at = box.start("mark") - 1 if box.group("mark") is not None else box.start("mark2")
+        return StatusCue("done" if box_ticked(box) else "pending", at, box.end(), text[at:box.end()])
     return StatusCue("mention", -1, -1, "")
