@@ -1056,3 +1056,44 @@ def test_missing_interview_an_ocr_read_mg11_records_the_statement() -> None:
 def _mi_subjects(ctx: CaseContext) -> list[str]:
     """The subjects of the missing-interview suggestions for a case."""
     return [s.subject or "" for s in MissingInterviewDetector().detect(ctx)]
+
+
+def test_unfollowed_a_handset_download_and_a_subscriber_check_stay_two_lines() -> None:
+    # two adjacent register lines join a handset's examination to a number's attribution; a
+    # separate "subscriber check - not done" must not be drawn into the handset's line through them
+    ctx = make_ctx({
+        "register.txt": ("04/11/15 HTCU Level 2 examination of GM/1 (S1 iPhone) NOT APPROVED by DCI.\n"
+                         "Contact \"Kes\" 07700 900418 attributed by OIC: 41 calls.\n"),
+        "closing_report.txt": "FA07 Subscriber check on 07700 900418 (KES) - not done.\n",
+    })
+    phones = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "phone_digital"]
+    assert len(phones) == 2, [[c.quote for c in s.citations] for s in phones]
+    assert not any({c.document for c in s.citations} == {"register.txt", "closing_report.txt"} for s in phones)
+
+
+def test_segments_a_numbered_schedule_row_after_the_row_before_it_is_a_unit() -> None:
+    from assistant.nlp.segment import segment_text
+
+    text = ("7 CCTV Kwikmart Express, Kiln Lane 22/02/21 NH Viewed by PC STEAD, NEV.\n"
+            "8 CCTV Ashcombe bus station - NH No footage, and no request, on file\n"
+            "9 Handset IP1 (iPhone), exh DM/2 30/03/21 NH Submitted to DFU for download\n"
+            "Neighbour says the girl from the schedule above was later seen walking back to\n"
+            "10 Tanner Row with two men from the car, at about midnight.\n")
+    segs = [text[a:b] for a, b in segment_text(text)]
+    assert "8 CCTV Ashcombe bus station - NH No footage, and no request, on file" in segs, segs
+    # a house number after a line left open is not the next row
+    assert any(s.endswith("walking back to\n10 Tanner Row with two men from the car, at about midnight.")
+               for s in segs), segs
+
+
+def test_missing_interview_a_visit_for_a_statement_and_someone_elses_statement_are_not_the_persons() -> None:
+    from assistant.detectors.missing_interview import interview_done_positions
+
+    assert not interview_done_positions("0034 02/12/19 18:20 RES A06 Visit Flat 24 Calvert House for W2 statement.",
+                                        "witness")
+    assert not interview_done_positions("016 03/05/18 V2 Tia MORROW seen at home with her mother by DC FROST re ABE.",
+                                        "victim")
+    assert not interview_done_positions("V2 taken to the estate in a black BMW (mother's MG11, 09/05/18).", "victim")
+    # an action row whose status says the statement was taken
+    assert interview_done_positions("T02 15/03/19 4418 MG11 W1 Joanne BRANNIGAN - COMPLETED 19/03/19", "witness")
+

@@ -146,6 +146,12 @@ LEGENDS = [
     ("Personau / Persons (DD = dioddefwr/victim PA = person a amheuir/suspect T =\n"
      "tyst/witness PR = proffesiynol/professional)\n", {"victim": {"DD"}, "suspect": {"PA"}, "witness": {"T"}}),
     ("Result: A = B and nothing else\n", {}),  # one "X = y" alone is not a legend
+    # offence numbers, however often a suspect's code stands beside them, are not people
+    ("OFFENCES\nOFF1 RAPE OF A FEMALE AGED 13-15 (SOA 2003 s.1) L1 ATTRIB S1\n"
+     "OFF2 SEXUAL ASSAULT ON A FEMALE AGED 13 OR OVER (SOA 2003 s.3) L2 ATTRIB S2\n"
+     "S1 KELLETT (OFF1): the evidential stage is not met.\nS2 PARFITT (OFF2): no interview.\n", {}),
+    # a suspect's code with the section he is attributed is still a person's code
+    ("SN1 Darren KELLOW (suspect)\nSN2 'Jay' (suspect)\nCrimes: -0642 SN1 s.9; -0649 SN2 s.1.\n", {"suspect": {"SN"}}),
 ]
 
 

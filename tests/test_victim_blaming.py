@@ -257,3 +257,21 @@ def test_vb_probe_of_unseen_phrasings_stays_covered() -> None:
     fp = sum(1 for r, p in zip(rows, pred, strict=True) if r["label"] == 0 and p)
     assert tp / sum(r["label"] for r in rows) >= 0.92
     assert fp <= 3
+
+
+def test_vb_wording_is_found_through_marks_ocr_drops_between_words() -> None:
+    det = VictimBlamingDetector()
+    # a colon and a full stop OCR read between two words of one sentence
+    assert det.candidates("EDT worker states the girl is putting: herself at risk .by going back to these men")
+    assert det.candidates("IP went to the flat.of her own accord on numerous occasions")
+    # the marks still count where they mean something: the suspect's interview account
+    assert det.candidates("Person A arrested 01/07 and interviewed: denies everything, says she is a liar.") == []
+
+
+def test_vb_suspects_prepared_statement_and_a_dated_record_reported_are_not_use() -> None:
+    det = VictimBlamingDetector()
+    assert det.candidates("Prepared statement: PV a friend of SN3, told him she was 17, denies any sexual "
+                          "activity.") == []
+    assert det.candidates("Wording: the attending officer's log entry of 18/02/2017 says IP1 was \"in a "
+                          "relationship\" with S1.") == []
+    assert det.candidates("IP1 chose to carry on seeing S1 after his arrest.")

@@ -89,8 +89,10 @@ def interview_done_positions(text: str, role: str) -> list[int]:
             # "PC 7759 SMITH MG11 re the child's words": the officer's statement, not theirs (but
             # "DC 4120 HUSSAIN - MG11 obtained from W2 Colin DEAKIN" is the witness's)
             continue
-        if _STATEMENT_WORD.fullmatch(m.group(0)) and _ANOTHERS_STATEMENT.match(text, m.end()):
-            continue  # "(MG11 of SW held)": the social worker's statement, not the child's
+        if _STATEMENT_WORD.fullmatch(m.group(0)) and (
+                _ANOTHERS_STATEMENT.match(text, m.end())
+                or _ANOTHERS_BEFORE.search(text[max(0, m.start() - 30):m.start()])):
+            continue  # "(MG11 of SW held)", "(mother's MG11)": someone else's statement, not the child's
         if box is not None:
             # a checklist line: "[x] First complaint - MG11 Donna RILEY" is done, "[ ]" is not
             if box_ticked(box):
@@ -109,12 +111,15 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         lo = max([c for c in cuts if c <= a] + [0])
         hi = min([c.start() for c in _CLAUSE_CUT.finditer(text) if c.start() >= b] + [len(text)])
         clause = text[lo:hi]
-        if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause):
+        if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause) or (
+                role != "suspect" and _FOR_STATEMENT.search(clause) and not _DONE_AFTER.match(text, hi)):
             continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
         comp = list(COMPLETION.finditer(clause))
-        if comp and all(_DATE_OR_CODE.fullmatch(c.group(0)) for c in comp) and _REQUESTED_FORM.match(text, a):
+        if comp and all(_DATE_OR_CODE.fullmatch(c.group(0)) for c in comp) and _REQUESTED_FORM.match(text, a) \
+                and not _DONE_AFTER.match(text, hi):
             # "3 OIC 03/03/17 Trace, arrest and interview S2 HEPWORTH", "8 OIC 17/03/17 MG11 from Jade
-            # X": an action raised on a date, not an interview held on it
+            # X": an action raised on a date, not an interview held on it (unless its status says
+            # done: "T02 15/03/19 MG11 W1 Joanne X - COMPLETED 19/03/19")
             continue
         if comp or _DONE_AFTER.match(text, hi) or (
                 role == "suspect" and m.group(0).lower().startswith("interviewed")):
@@ -188,6 +193,13 @@ _ASKED_FOR_STATEMENT = re.compile(
     r"\b(?:asks?|asked|asking|wants?\s+to\s+know|queried|complained)\s+(?:why|whether|if|when)\b[^.]{0,60}"
     r"\b(?:statement|MG11)\b|\b(?:no\s+one|no-one|nobody)\b[^.]{0,40}?\b(?:taken|obtained|recorded)\s+"
     r"(?:a\s+|any\s+|his\s+|her\s+|their\s+)?(?:written\s+)?(?:statement|MG11)", re.I)
+# A visit or a call made for a statement, not the statement ("Visit Flat 24 for W2 statement",
+# "seen at home with her mother re ABE").
+_FOR_STATEMENT = re.compile(r"\b(?:for|re|regarding|about)\s+(?:a\s+|the\s+|an\s+|her\s+|his\s+|their\s+|"
+                            r"(?:W|V|IP)\d{1,2}(?:'s)?\s+)?(?:statement|MG\s?11|account|ABE|VRI)\b", re.I)
+# Before a statement term: someone else's ("(mother's MG11, 09/05/18)").
+_ANOTHERS_BEFORE = re.compile(
+    r"\b(?:SW|social\s+worker|mother|mum|father|dad|parent|carer|teacher|DSL|nurse|friend|officer)['\u2019]s\s*$", re.I)
 # A list item worded as a request for a statement: "- MG11 from W1 (mother of IP1)."
 _REQUEST_ITEM = re.compile(r"^\W*(?:MG11|statement)s?\s+from\b", re.I)
 _SAW = re.compile(r"\b(?:saw|witnessed|watched|observed|noticed)\b", re.I)

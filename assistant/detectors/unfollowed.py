@@ -392,6 +392,7 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
     # groups that are different actions of the kind.
     rules = kind_rules()[opens[0].kind]
     facets: dict[int, set[str]] = {k: rules.facets_of(ctx.segments[m.seg].text) for k, m in enumerate(opens)}
+    own = dict(facets)
 
     def union(k: int, j: int, check: bool) -> None:
         ra, rb = find(k), find(j)
@@ -400,6 +401,11 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
         if check and any(_separate_actions(ctx, opens[x], opens[y]) for x in entries[ra] for y in entries[rb]):
             return
         if check and facets[ra] and facets[rb] and not facets[ra] & facets[rb]:
+            return
+        # two explicit entries that are different actions of the kind (a handset's download, a
+        # number's subscriber check) keep their groups apart, whatever else each group holds
+        if check and any(
+                own[x] and own[y] and not own[x] & own[y] for x in entries[ra] for y in entries[rb]):
             return
         parent[ra] = rb
         entries[rb] = entries[rb] + entries.pop(ra)

@@ -59,7 +59,7 @@ _SUSPECT_SAYS = re.compile(
 _SUSPECT_ACCOUNT = re.compile(
     r"\bin\s+(?:his|their|the\s+suspect'?s?)\s+(?:interview|account|prepared\s+statement)\b|"
     r"\b(?:his|S\d'?s?)\s+(?:account|version|defence|prepared\s+statement)\b|"
-    r"\binterview(?:ed)?\s*[-:\u2013]",
+    r"\b(?:interview(?:ed)?|prepared\s+statement)\s*[-:\u2013]",
     re.I,
 )
 _PREP_OBJECT = re.compile(r"\b(?:with|by|from|to|towards|for|of)\s+(?:the\s+)?\S+", re.I)
@@ -67,6 +67,9 @@ _SUSPECT_WORDS = {"suspect", "suspects", "accused", "man", "male", "driver", "de
 # Quotation marks OCR scatters through scanned text: read as spaces when matching wording (the
 # offsets stay those of the page), so a stray mark does not split a phrase.
 _STRAY_MARK = re.compile(r"(?<=[a-z])[\u2019'](?=\s)")
+# Marks OCR drops between two words of one sentence ("putting: herself at risk .by", "the
+# flat.of her own"): a mark followed by a lower-case word does not end a sentence.
+_OCR_GAP = re.compile(r"(?<=[a-z])[ ]?[.:;|*\u00b0~^]+(?=[ ]?[a-z])|(?<=[a-z] )[.:;|*\u00b0~^]+(?=[a-z])")
 _OCR_MARKS = str.maketrans({"\u201c": " ", "\u201d": " ", "\u2018": " ", '"': " ", "`": " ", "_": " ",
                             **{c: a for a, cs in {"a": "àáâä", "e": "èéêë", "i": "ìíîï", "o": "òóôö",
                                                   "u": "ùúûü", "c": "ç", "n": "ñ"}.items()
@@ -198,7 +201,7 @@ def _cited_word(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
 # A record named as saying something: "The CF3 states that", "the OIC's ABE summary says".
 _RECORD_SAYS = re.compile(
     r"\b(?:MG\s?\d+\w?|CF\d+|summary|report|record|form|log|note|entry|minutes|referral|file|rationale|"
-    r"assessment|letter|e-?mail)\s+(?:\w+\s+){0,2}(?:says?|said|states?|stated|records?|recorded|describes?|"
+    r"assessment|letter|e-?mail)\s+(?:[\w/.']+\s+){0,3}(?:says?|said|states?|stated|records?|recorded|describes?|"
     r"described|refers?\s+to|referred\s+to|notes?|noted|reads?|calls?|called)\b", re.I)
 
 
@@ -278,8 +281,10 @@ class VictimBlamingDetector(Detector):
             return []
         # a stray mark OCR put after a word ("willingly got\u2019 into") reads as a space
         norm = _STRAY_MARK.sub(" ", text.translate(_OCR_MARKS))
-        found = [(i, m) for i in lex.patterns_for(_prefixes(norm))
-                 for m in lex.patterns[i][2].finditer(norm) if m.end() - m.start() >= 3]
+        # the wording is sought with those marks read as spaces; the context checks read the marks
+        bare = _OCR_GAP.sub(lambda m: " " * len(m.group()), norm)
+        found = [(i, m) for i in lex.patterns_for(_prefixes(bare))
+                 for m in lex.patterns[i][2].finditer(bare) if m.end() - m.start() >= 3]
         # The sentence-level checks run only where some wording was found (most sentences
         # have none): the law, and text that discusses such language.
         if not found or lex.law.search(text) or lex.discussion.search(text):

@@ -42,6 +42,9 @@ NEW_UNIT = re.compile(
     )""",
     re.X,
 )
+# A numbered row of a schedule or list without a stop after its number ("8 CCTV bus station -
+# no request" / "9 Handset IP1 (iPhone), exh DM/2"): a new unit when it follows row n - 1.
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,3})\s+[A-Z(\"'\u201c]")
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _TABLE_LINE = re.compile(r"\s\|\s|\t|\s{3,}\S")
 _MAX_LEN = 600
@@ -78,6 +81,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
     filled = [bool(text[a:b].strip()) for a, b in spans]
     singles = sum(1 for k in range(1, len(spans) - 1) if not filled[k] and filled[k - 1] and filled[k + 1])
     double_spaced = sum(filled) >= 6 and singles >= 0.6 * sum(filled)
+    last_row = -1  # the number of the last numbered row seen
     for k, (ls, le) in enumerate(spans):
         line = text[ls:le]
         stripped = line.strip()
@@ -95,6 +99,10 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
             continue
         is_row = bool(_TABLE_LINE.search(stripped))  # inner gaps only: indentation is not a table
         starts_unit = bool(NEW_UNIT.match(line))
+        row = _ROW_NUMBER.match(line)
+        next_row = row is not None and int(row.group(1)) == last_row + 1
+        if row is not None and (next_row or last_row < 0):
+            last_row = int(row.group(1))
         # A line that starts in lower case after a line with no closing punctuation carries
         # on the same sentence (wrapped text in notebooks and narrow columns).
         # So does any line after one left open: an unclosed bracket or a trailing "and",
@@ -122,6 +130,8 @@ def _blocks(text: str) -> Iterator[tuple[int, int, bool]]:
         # a word that would carry on ("- Tia - not identified, not spoken to" / "- Scene ...")
         if starts_unit and _BULLET.match(stripped) and _BULLET.match(prev_line):
             continues = False
+        if next_row and not _DANGLING.search(prev_line):
+            starts_unit, continues = True, False
         if cur_start is not None and ((starts_unit and not continues) or prev_closed):
             yield cur_start, cur_end, False
             cur_start = None

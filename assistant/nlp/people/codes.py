@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant.nlp.rules import rx as rule_rx
 
-_BASE_CODES = {"victim": ("IP", "V", "VIC", "CYP", "C"), "suspect": ("S", r"\$", "SUS", "SUSP", "SU", "N", "NOM"),
+_BASE_CODES = {"victim": ("IP", "PV", "V", "VIC", "CYP", "C"), "suspect": ("S", r"\$", "SUS", "SUSP", "SU", "N", "NOM"),
                "witness": ("W", "WIT")}
 _LONG_LABEL = (
     r"|\b(?P<long>[Vv]ictim|VICTIM|[Cc]omplainant|COMPLAINANT|[Ii]njured [Pp]arty|[Ss]uspect|SUSPECT|"
@@ -55,6 +55,12 @@ _NOT_PERSON_CODES = frozenset(
     "SOA PACE AB JS PNC PND CR CRIS CC LOG ENTRY ITEM PAGE P PG PARA TASK LOI LOE OR MSG TIU FSR OP Q "
     "A B D E F G H".split()
 )
+# A code that numbers an offence, not a person: a line that opens with it and an offence's title
+# ("OFF3 SEXUAL ACTIVITY WITH A CHILD (SOA 2003 s.9)", "O2 | Rape of a child under 13").
+_OFFENCE_AFTER = re.compile(
+    r"\s*[|:.\-\u2013]?\s*(?:attempt(?:ed)?\s+)?(?:rape|sexual|sex\s+with|assault|causing|inciting|"
+    r"arranging|meeting\s+a\s+child|traffick|abduction|kidnap|false\s+imprisonment|indecen|grooming|"
+    r"child\s+(?:abduction|sex)|SOA\b)", re.I)
 # "Person B", "Male A", "Child C": a lettered label with no role in it.
 LETTER_LABEL = rule_rx("people", "letter_label")
 
@@ -70,6 +76,7 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     ":", "|", aligned columns), and one role clearly ahead of the others. A base code ("S",
     "W", "NOM") is redefined only when the file's own legend says so."""
     votes: _Votes = defaultdict(Counter)
+    offences: set[str] = set()  # prefixes the file uses to number offences
     for text in texts:
         _vote_inline_legend(text, votes)
         for line in text.split("\n"):
@@ -80,6 +87,8 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
                 _vote_legend_line(legend, votes)
                 continue
             codes = [c for c in _CODE.finditer(line) if c.group("p") not in _NOT_PERSON_CODES]
+            offences.update(c.group("p") for c in codes[:1] if not line[:c.start()].strip()
+                            and _OFFENCE_AFTER.match(line, c.end()))
             if not codes:
                 continue
             _vote_code_runs(line, codes, votes)
@@ -88,7 +97,7 @@ def learn_role_codes(texts: list[str]) -> dict[str, set[str]]:
     base = {code: role for role, codes in _BASE_CODES.items() for code in codes}
     for prefix, cnt in votes.items():
         from_legend = cnt.pop(_LEGEND, 0)
-        if not cnt:
+        if not cnt or prefix in offences and not from_legend:
             continue
         (role, n), *rest = cnt.most_common()
         if prefix in base and not from_legend:
