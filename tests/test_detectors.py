@@ -1097,3 +1097,26 @@ def test_missing_interview_a_visit_for_a_statement_and_someone_elses_statement_a
     # an action row whose status says the statement was taken
     assert interview_done_positions("T02 15/03/19 4418 MG11 W1 Joanne BRANNIGAN - COMPLETED 19/03/19", "witness")
 
+
+
+def test_unfollowed_a_further_line_led_by_another_kinds_lead_is_dropped() -> None:
+    from assistant.detectors.unfollowed import _drop_shadowed
+    from assistant.types import Citation, Suggestion
+
+    row = "A23 Top-up records 07700 900233 - not requested."
+    lead = Citation("actions.txt", 1, 0, len(row), row)
+    other = Citation("account.txt", 1, 0, 20, "tops up her phone ..")
+    handset = Citation("actions.txt", 1, 60, 90, "DM/1 not downloaded")
+
+    def sug(kind: str, conf: float, cites: list[Citation], rank: int) -> Suggestion:
+        return Suggestion(type="unfollowed_inquiry", title=kind, rationale="", confidence=conf, citations=cites,
+                          kind=kind, explanation={"line_rank": rank})
+
+    financial = sug("financial", 0.85, [lead], 0)
+    first_phone = sug("phone_digital", 0.85, [handset], 0)
+    # the phone kind's second line, led by the financial line's sentence: one finding, not two
+    assert _drop_shadowed([financial, first_phone, sug("phone_digital", 0.73, [lead, other], 1)]) == [
+        financial, first_phone]
+    # a kind's first line on that sentence stands (a row can raise two kinds)
+    both = sug("third_party_records", 0.8, [lead, other], 0)
+    assert _drop_shadowed([financial, both]) == [financial, both]
