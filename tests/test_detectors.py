@@ -1120,3 +1120,21 @@ def test_unfollowed_a_further_line_led_by_another_kinds_lead_is_dropped() -> Non
     # a kind's first line on that sentence stands (a row can raise two kinds)
     both = sug("third_party_records", 0.8, [lead, other], 0)
     assert _drop_shadowed([financial, both]) == [financial, both]
+
+
+def test_unfollowed_explicit_entries_sharing_a_code_are_one_line_however_often_it_is_named() -> None:
+    # the flat's code is in every location entry, so it is not a rare term; the entries that
+    # leave its search undone are one line, and its house-to-house another
+    ctx = make_ctx({
+        "daybook.txt": "[ ] F14 - s.8 warrant / search?\n\n- F14 search - not proportionate now (2 months elapsed).\n",
+        "handover.txt": "- F14 - not searched.\n\n- House-to-house of the neighbours of F14 - not completed.\n",
+        "plan.txt": "[ ] House-to-house around F14 Tannery Ct.\n\n- Neighbours either side of F14 - H2H outstanding.\n",
+    })
+    lines = sorted(sorted(c.quote for c in s.citations)
+                   for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "location_search")
+    assert lines == [
+        ["- F14 - not searched.", "- F14 search - not proportionate now (2 months elapsed).",
+         "[ ] F14 - s.8 warrant / search?"],
+        ["- House-to-house of the neighbours of F14 - not completed.",
+         "- Neighbours either side of F14 - H2H outstanding.", "[ ] House-to-house around F14 Tannery Ct."],
+    ], lines

@@ -393,6 +393,11 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
             for k in range(len(opens))]
     word_df = _word_df(ctx)
     rare = [{w for w in m.content if word_df.get(w, 0) <= RARE_WORD} for m in opens]
+    # A code two explicit entries share ("F14 search - not proportionate" / "- F14 - not
+    # searched", "ACT-05 H2H not started"), however often the file names it: one action.
+    labels = {t for t in _people_terms(ctx)[1] if t.isupper()}
+    codes = [_entry_codes(ctx.segments[m.seg].text) - labels if m.status.status in _EXPLICIT else set()
+             for m in opens]
     # The explicit entries of each group: two separate entries of one log are never joined,
     # not even through a third mention that shares a word with each.
     entries: dict[int, list[int]] = {k: [k] if opens[k].status.status in _EXPLICIT else [] for k in range(len(opens))}
@@ -430,7 +435,7 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
                 m.seg != o.seg and _opens_item(ctx, max(a, b, key=lambda g: g.start)))
             if near:
                 union(k, j, check=False)
-            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2) and _facets_agree(
+            elif (keep[k] & keep[j] or len(rare[k] & rare[j]) >= 2 or codes[k] & codes[j]) and _facets_agree(
                     o.kind, a.text, b.text):
                 union(k, j, check=True)
     groups: dict[int, list[_Mention]] = {}
@@ -440,6 +445,14 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
 
 
 _LINK_CODE = re.compile(r"\b[A-Z]{1,5}\d{1,3}\b")
+_ENTRY_CODE = re.compile(r"\b[A-Z]{1,5}[-/]?\d{1,3}\b")
+
+
+def _entry_codes(text: str) -> set[str]:
+    """The codes of a sentence that names fewer than three ("ACT-05", "F14", "A08"), written
+    without their dash or slash."""
+    codes = {re.sub(r"[-/]", "", m.group(0)) for m in _ENTRY_CODE.finditer(text)}
+    return codes if len(codes) < 3 else set()
 _LINK_CAPS = re.compile(r"\b[A-Z][a-z]{2,}\b")
 
 
