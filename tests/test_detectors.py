@@ -1138,3 +1138,25 @@ def test_unfollowed_explicit_entries_sharing_a_code_are_one_line_however_often_i
         ["- House-to-house of the neighbours of F14 - not completed.",
          "- Neighbours either side of F14 - H2H outstanding.", "[ ] House-to-house around F14 Tannery Ct."],
     ], lines
+
+
+def test_review_equally_confident_suggestions_narrowest_first() -> None:
+    from assistant.detectors.base import Detector
+    from assistant.pipeline import review_documents
+    from assistant.types import Citation, Suggestion
+
+    ctx = make_ctx({"log.txt": "A1 CCTV Spar - not obtained.\nA2 H2H Mill Ct - not done.\n"})
+    text = ctx.documents[0].pages[0].text
+    one, two = (Citation("log.txt", 1, 0, 28, text[0:28]), Citation("log.txt", 1, 29, 55, text[29:55]))
+
+    class Two(Detector):
+        name, version, type = "two", "1", "unfollowed_inquiry"
+
+        def detect(self, ctx: CaseContext) -> list[Suggestion]:
+            return [Suggestion(type="unfollowed_inquiry", title="broad", rationale="", confidence=0.8,
+                               citations=[two, one], kind="cctv", id="s-a"),
+                    Suggestion(type="unfollowed_inquiry", title="narrow", rationale="", confidence=0.8,
+                               citations=[one], kind="cctv", id="s-b")]
+
+    review = review_documents("case-t", ctx.documents, detectors=[Two()])
+    assert [s.title for s in review.suggestions] == ["narrow", "broad"]
