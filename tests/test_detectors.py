@@ -1160,3 +1160,25 @@ def test_review_equally_confident_suggestions_narrowest_first() -> None:
 
     review = review_documents("case-t", ctx.documents, detectors=[Two()])
     assert [s.title for s in review.suggestions] == ["narrow", "broad"]
+
+
+def test_missing_interview_a_talk_about_the_abe_is_not_the_abe_and_an_aside_in_brackets_is_not_the_subject() -> None:
+    from assistant.detectors.missing_interview import interview_done_positions
+
+    assert not interview_done_positions("007 03/04/2018 DC HALE Seen IP2 at Larchfield with key worker to discuss ABE.",
+                                        "victim")
+    assert not interview_done_positions("CF Note of visit to IP2 DUNMORE with Compass Project worker - ABE discussed",
+                                        "victim")
+    ctx = make_ctx({"closure.txt": (
+        "S1 Dean MARSH (rape, IP1): interviewed 12/03/18, no comment.\n"
+        "S2 Lee CASSIDY (sexual assault, IP2): not interviewed; did not respond to the VA letter.\n"
+        "IP1 ABE completed 02/03/18. IP2 ABE completed 05/03/18.\n")})
+    assert any("CASSIDY" in s for s in _mi_subjects(ctx)), _mi_subjects(ctx)
+
+
+def test_missing_interview_a_friend_at_the_flat_on_the_night_is_a_witness() -> None:
+    ctx = make_ctx({"schedule.txt": (
+        "IP1 Chloe WARD ABE completed 16/02/15. S1 Dean MARSH interviewed 20/02/15, no comment.\n"
+        "Jessica PARFITT (friend of IP1, at flat 14/02/15) - mother declined on her behalf; to re-approach.\n"
+        "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n")})
+    assert any("PARFITT" in s for s in _mi_subjects(ctx)), _mi_subjects(ctx)

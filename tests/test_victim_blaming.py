@@ -275,3 +275,11 @@ def test_vb_suspects_prepared_statement_and_a_dated_record_reported_are_not_use(
     assert det.candidates("Wording: the attending officer's log entry of 18/02/2017 says IP1 was \"in a "
                           "relationship\" with S1.") == []
     assert det.candidates("IP1 chose to carry on seeing S1 after his arrest.")
+
+
+def test_vb_wording_denied_of_the_child_is_not_use() -> None:
+    det = VictimBlamingDetector()
+    assert det.candidates("If you find either girl, she is a child at risk, not a nuisance missing person.") == []
+    assert det.candidates("She is not a liar and she is not promiscuous.") == []
+    assert det.candidates("She is a nuisance and a liar.")
+    assert det.candidates("IP1 is not engaging with services.")  # the wording itself holds the "not"

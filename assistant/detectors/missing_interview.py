@@ -181,6 +181,17 @@ _DONE_HEADING = re.compile(
     re.I)
 _PARENT = (r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|grandmother|grandfather|nan|gran|"
            r"carer|foster\s+carer|guardian|NOK)")
+def _bracketed_away(text: str, a: int, b: int, pos: int) -> bool:
+    """Is text[a:b] inside a pair of brackets that does not hold ``pos``?"""
+    opening = text.rfind("(", 0, a)
+    if opening == -1 or ")" in text[opening:a]:
+        return False
+    closing = text.find(")", b)
+    if closing == -1 or "(" in text[b:closing]:
+        return False
+    return not opening < pos < closing
+
+
 # "her mother, Lorraine X", "Mother - Lorraine X", "Lorraine X (mother of V1)", "Tina X (Mum)"
 _PARENT_BEFORE = re.compile(rf"\b{_PARENT}\b\s*[,:(\-\u2013]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
 _PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s\s+|V\d'?s\s+)?{_PARENT}\b", re.I)
@@ -194,9 +205,10 @@ _ASKED_FOR_STATEMENT = re.compile(
     r"\b(?:statement|MG11)\b|\b(?:no\s+one|no-one|nobody)\b[^.]{0,40}?\b(?:taken|obtained|recorded)\s+"
     r"(?:a\s+|any\s+|his\s+|her\s+|their\s+)?(?:written\s+)?(?:statement|MG11)", re.I)
 # A visit or a call made for a statement, not the statement ("Visit Flat 24 for W2 statement",
-# "seen at home with her mother re ABE").
-_FOR_STATEMENT = re.compile(r"\b(?:for|re|regarding|about)\s+(?:a\s+|the\s+|an\s+|her\s+|his\s+|their\s+|"
-                            r"(?:W|V|IP)\d{1,2}(?:'s)?\s+)?(?:statement|MG\s?11|account|ABE|VRI)\b", re.I)
+# "seen at home with her mother re ABE", "to discuss ABE", "ABE discussed").
+_FOR_STATEMENT = re.compile(r"\b(?:for|re|regarding|about|discuss(?:ed|ing)?)\s+(?:a\s+|the\s+|an\s+|her\s+|his\s+|"
+                            r"their\s+|(?:W|V|IP)\d{1,2}(?:'s)?\s+)?(?:statement|MG\s?11|account|ABE|VRI)\b|"
+                            r"\b(?:ABE|VRI|statement)\s+(?:was\s+|were\s+)?discussed\b", re.I)
 # Before a statement term: someone else's ("(mother's MG11, 09/05/18)").
 _ANOTHERS_BEFORE = re.compile(
     r"\b(?:SW|social\s+worker|mother|mum|father|dad|parent|carer|teacher|DSL|nurse|friend|officer)['\u2019]s\s*$", re.I)
@@ -289,6 +301,9 @@ class MissingInterviewDetector(Detector):
         # person named as whose relation someone is, is not the one the statement is about.
         named = [t for t in named if not (_RELATION_BEFORE.search(text[max(0, t[1] - 30):t[1]])
                                           or _RELATION_AFTER.match(text[t[2]:t[2] + 30]))] or named
+        # "S2 Lee CASSIDY (sexual assault, IP2): not interviewed": a person named in brackets,
+        # away from the cue, is an aside about someone else
+        named = [t for t in named if not _bracketed_away(text, t[1], t[2], pos)] or named
         best = min(named, key=lambda t: 0 if t[1] <= pos < t[2] else min(abs(pos - t[1]), abs(pos - t[2])))
         if best[0] is p:
             return True

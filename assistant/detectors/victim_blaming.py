@@ -154,6 +154,8 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
 # segment is usually text the segmenter could not cut: an OCR'd table or a run-on note).
 SHORT_SENTENCE = 35
 # The wording is the framing a writer rejects: "a victim rather than as a willing participant".
+# The wording denied of the child: "she is a child at risk, not a nuisance", "she is not promiscuous".
+_NEGATED_BEFORE = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:an?\s+)?$", re.I)
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:rather\s+than|instead\s+of|not\s+merely)\s+(?:as\s+|being\s+)?(?:an?\s+|the\s+)?$", re.I)
 
@@ -306,7 +308,7 @@ class VictimBlamingDetector(Detector):
                 continue
             if entry.fine_here(norm, a, b) or _not_a_subject(m.group(0), suspects or set()):
                 continue
-            if _CONTRAST_BEFORE.search(norm, max(0, a - 40), a):
+            if _CONTRAST_BEFORE.search(norm, max(0, a - 40), a) or _NEGATED_BEFORE.search(norm, max(0, a - 20), a):
                 continue  # "to treat her as a child victim rather than as a willing participant"
             if self._suspects_words(norm, a, suspects or set()):
                 continue
