@@ -1182,3 +1182,14 @@ def test_missing_interview_a_friend_at_the_flat_on_the_night_is_a_witness() -> N
         "Jessica PARFITT (friend of IP1, at flat 14/02/15) - mother declined on her behalf; to re-approach.\n"
         "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n")})
     assert any("PARFITT" in s for s in _mi_subjects(ctx)), _mi_subjects(ctx)
+
+
+def test_segments_a_status_written_as_a_sentence_of_its_own_closes_the_entry_before_it() -> None:
+    from assistant.nlp.segment import segment_text
+
+    text = ("11 DC 4417 MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN.\n"
+            "12 DC 4417 Spar CCTV viewed. NEV.\nNot traced. Driver seen at the taxi rank by the porter.\n")
+    segs = [text[a:b] for a, b in segment_text(text)]
+    assert segs == ["11 DC 4417 MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN.",
+                    "12 DC 4417 Spar CCTV viewed. NEV.",
+                    "Not traced. Driver seen at the taxi rank by the porter."], segs

@@ -203,15 +203,23 @@ def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
+# A status written as a sentence of its own after the entry it closes ("... 04/03/19. OPEN.").
+_STATUS_ONLY = re.compile(r"(?i:open|closed|complete[d]?|outstanding|pending|awaiting|not\s+done|done|resulted|"
+                          r"no\s+trace|NEV|NFA|ongoing|in\s+progress)[.!]?")
+
+
 def _merge_fragments(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a fragment of one to three words ("Not traced.", "Purpose.") to the sentence after it
     in the same paragraph: alone it says nothing a reader can use. A fragment that ends the
-    paragraph stays on its own."""
+    paragraph stays on its own. A status alone ("OPEN.") closes the sentence before it."""
     out: list[tuple[int, int]] = []
     carry: int | None = None
     for a, b in parts:
         if carry is not None:
             a, carry = carry, None
+        elif out and _STATUS_ONLY.fullmatch(text[a:b].strip()):
+            out[-1] = (out[-1][0], b)  # "MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN."
+            continue
         if len(_WORDS.findall(text[a:b])) < 4:
             carry = a
             continue
