@@ -1193,3 +1193,12 @@ def test_segments_a_status_written_as_a_sentence_of_its_own_closes_the_entry_bef
     assert segs == ["11 DC 4417 MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN.",
                     "12 DC 4417 Spar CCTV viewed. NEV.",
                     "Not traced. Driver seen at the taxi rank by the porter."], segs
+
+
+def test_unfollowed_a_keeper_found_does_not_answer_an_anpr_search_of_the_same_car() -> None:
+    ctx = make_ctx({
+        "pnc.txt": "KX16 ROJ, silver Astra, registered keeper S1 HOLCROFT.\n",
+        "plan.txt": "M Analyst 8832 HOOLE 14/03 ANPR search for KX16 ROJ (02/03 and 09/03) requested.\n",
+    })
+    cars = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "vehicle_anpr"]
+    assert any("ANPR search for KX16 ROJ" in c.quote for s in cars for c in s.citations), cars
