@@ -1202,3 +1202,10 @@ def test_unfollowed_a_keeper_found_does_not_answer_an_anpr_search_of_the_same_ca
     })
     cars = [s for s in UnfollowedInquiryDetector().detect(ctx) if s.kind == "vehicle_anpr"]
     assert any("ANPR search for KX16 ROJ" in c.quote for s in cars for c in s.citations), cars
+
+
+def test_status_a_numbered_action_row_raised_on_a_date_and_a_scene_lost_before_any_exam() -> None:
+    assert classify("11 Health / Police 17/11 Obtain Riverside Sexual Health records of K's attendance").status \
+        == "pending"
+    assert classify("12 The girl said on 12/03 check with her mum first").status == "mention"
+    assert classify("5 Scene identified and examined X Flat 14A re-let before any scene exam").status == "not_done"
