@@ -1209,3 +1209,12 @@ def test_status_a_numbered_action_row_raised_on_a_date_and_a_scene_lost_before_a
         == "pending"
     assert classify("12 The girl said on 12/03 check with her mum first").status == "mention"
     assert classify("5 Scene identified and examined X Flat 14A re-let before any scene exam").status == "not_done"
+
+
+def test_unfollowed_a_witness_described_as_reliable_or_not_is_not_a_witness_line() -> None:
+    def kinds(text: str) -> set[str]:
+        return {k for k, _, _ in kinds_in(text)}
+
+    assert "witness" not in kinds("as IP1 is a chaotic and unreliable witness who goes missing frequently")
+    assert "witness" not in kinds("Honestly I am not surprised. She is hardly a reliable witness.")
+    assert "witness" in kinds("No witness statement was taken from the neighbour.")
