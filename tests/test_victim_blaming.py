@@ -283,3 +283,14 @@ def test_vb_wording_denied_of_the_child_is_not_use() -> None:
     assert det.candidates("She is not a liar and she is not promiscuous.") == []
     assert det.candidates("She is a nuisance and a liar.")
     assert det.candidates("IP1 is not engaging with services.")  # the wording itself holds the "not"
+
+
+def test_vb_a_record_cited_in_brackets_a_reviewers_objection_and_a_screening_indicator_are_not_use() -> None:
+    det = VictimBlamingDetector()
+    assert det.candidates('and the handler\'s note at 0347 SEQ 005 ("putting herself at risk ... go off with '
+                          'boyfriends") and the officer\'s entry') == []
+    assert det.candidates("Some staff entries describe the children as regulars who know the score; that is not "
+                          "how these children should be seen.") == []
+    assert det.candidates("A8 Getting into cars with unknown adults 3 Seen getting into a silver Corsa outside "
+                          "the Youth Project on 3 occasions") == []
+    assert det.candidates("She keeps getting into cars with older men.")

@@ -207,6 +207,12 @@ _RECORD_SAYS = re.compile(
     r"described|refers?\s+to|referred\s+to|notes?|noted|reads?|calls?|called)\b", re.I)
 
 
+# A record named, then its words in brackets: 'the handler's note at 0347 SEQ 005 ("putting
+# herself at risk ... ")'.
+_RECORD_CITED = re.compile(r"\b(?:note|entry|log|record|report|minutes?|e-?mail|letter|form|summary|rationale)\b"
+                           r"[^.()]{0,40}\(\s*[\"'\u201c\u2018]?\s*$", re.I)
+
+
 def _record_says(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
     """True when the wording is inside (or runs into) a short quotation that a named record is
     reported to say ("The CF3 states that IP1 "made a choice" to go to the flat"; "the OIC's
@@ -217,7 +223,7 @@ def _record_says(text: str, qs: list[tuple[int, int]], a: int, b: int) -> bool:
             continue
         before = text[max(0, q0 - 70):q0]
         before = before[max(before.rfind(". "), before.rfind(";")) + 1:]
-        if _RECORD_SAYS.search(before):
+        if _RECORD_SAYS.search(before) or _RECORD_CITED.search(before):
             return True
     return False
 
