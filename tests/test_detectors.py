@@ -9,8 +9,15 @@ from assistant.detectors.unfollowed import UnfollowedInquiryDetector, kinds_in
 from assistant.detectors.victim_blaming import VictimBlamingDetector
 from assistant.nlp.context import CaseContext
 from assistant.nlp.legend import Legend, learn_legend
+from assistant.nlp.segment import segment_text
 from assistant.nlp.status import classify
 from tests.detector_helpers import assert_grounded, make_ctx
+
+
+def _segments(text: str) -> list[str]:
+    """The segments of one page of text, as strings."""
+    return [text[a:b] for a, b in segment_text(text)]
+
 
 # --- victim-blaming language ------------------------------------------------------------------
 VB_FLAGGED = [
@@ -285,12 +292,10 @@ def test_status_a_seizure_with_its_exhibit_number_is_not_a_result() -> None:
 
 
 def test_segments_join_wrapped_lines_on_a_page_typed_in_capitals() -> None:
-    from assistant.nlp.segment import segment_text
-
     text = ("OIC REVIEW 14/04: IP1 SEEN WITH MOTHER AND SAYS SHE DOES NOT WANT TO GO ANY FURTHER. IP2'S\n"
             "ACCOUNT WAS NEVER OBTAINED AND SHE REMAINS AT RISK OF FURTHER HARM FROM THE GROUP.\n"
             "CCTV NOT RECOVERED FROM THE BUS STATION OR THE TAXI RANK. TAXI DRIVER NOT TRACED.\n")
-    segs = [text[a:b] for a, b in segment_text(text)]
+    segs = _segments(text)
     assert any(s.startswith("IP2'S\nACCOUNT WAS NEVER OBTAINED") for s in segs), segs
 
 
@@ -913,8 +918,6 @@ def test_unfollowed_a_key_to_role_codes_and_a_database_search_are_not_lines() ->
 
 
 def test_segments_split_a_bulleted_list_whose_item_ends_on_a_carrying_word() -> None:
-    from assistant.nlp.segment import segment_text
-
     # "... not spoken to" ends on a word that would carry a sentence on; the next bullet is
     # still a new item. OCR's mark before a dash and a doubled dash are bullets too.
     text = ("Lines left open at finalisation:\n"
@@ -922,7 +925,7 @@ def test_segments_split_a_bulleted_list_whose_item_ends_on_a_carrying_word() -> 
             "\u2019- Astra YX13 - no PNC/ANPR result anywhere on file\n"
             "-- Tia (friend) - not identified, not spoken to\n"
             "- Scene at Sawley Rd never visited\n")
-    segs = [text[a:b] for a, b in segment_text(text)]
+    segs = _segments(text)
     assert "-- Tia (friend) - not identified, not spoken to" in segs, segs
     assert "- Scene at Sawley Rd never visited" in segs, segs
     assert "\u2019- Astra YX13 - no PNC/ANPR result anywhere on file" in segs, segs
@@ -965,13 +968,11 @@ def test_missing_interview_a_friend_the_child_texted_from_the_flat_is_a_witness(
 
 
 def test_segments_one_letter_action_numbers_open_rows() -> None:
-    from assistant.nlp.segment import segment_text
-
     text = ("INVESTIGATION PLAN / ACTIONS\n"
             "A5 16/09 COMPLETE 29/09 Identify, trace and arrest S1 DEANO\n"
             "A6 22/09 OPEN Trace/arrest S2 MOSSOP\n"
             "A06 Identify the younger females seen getting into the Golf - OPEN\n")
-    segs = [text[a:b] for a, b in segment_text(text)]
+    segs = _segments(text)
     assert "A6 22/09 OPEN Trace/arrest S2 MOSSOP" in segs, segs
     assert segs[-1].startswith("A06 Identify"), segs
 
@@ -1072,14 +1073,12 @@ def test_unfollowed_a_handset_download_and_a_subscriber_check_stay_two_lines() -
 
 
 def test_segments_a_numbered_schedule_row_after_the_row_before_it_is_a_unit() -> None:
-    from assistant.nlp.segment import segment_text
-
     text = ("7 CCTV Kwikmart Express, Kiln Lane 22/02/21 NH Viewed by PC STEAD, NEV.\n"
             "8 CCTV Ashcombe bus station - NH No footage, and no request, on file\n"
             "9 Handset IP1 (iPhone), exh DM/2 30/03/21 NH Submitted to DFU for download\n"
             "Neighbour says the girl from the schedule above was later seen walking back to\n"
             "10 Tanner Row with two men from the car, at about midnight.\n")
-    segs = [text[a:b] for a, b in segment_text(text)]
+    segs = _segments(text)
     assert "8 CCTV Ashcombe bus station - NH No footage, and no request, on file" in segs, segs
     # a house number after a line left open is not the next row
     assert any(s.endswith("walking back to\n10 Tanner Row with two men from the car, at about midnight.")
@@ -1162,34 +1161,34 @@ def test_review_equally_confident_suggestions_narrowest_first() -> None:
     assert [s.title for s in review.suggestions] == ["narrow", "broad"]
 
 
-def test_missing_interview_a_talk_about_the_abe_is_not_the_abe_and_an_aside_in_brackets_is_not_the_subject() -> None:
+def test_missing_interview_a_talk_about_the_abe_is_not_the_abe() -> None:
     from assistant.detectors.missing_interview import interview_done_positions
 
     assert not interview_done_positions("007 03/04/2018 DC HALE Seen IP2 at Larchfield with key worker to discuss ABE.",
                                         "victim")
     assert not interview_done_positions("CF Note of visit to IP2 DUNMORE with Compass Project worker - ABE discussed",
                                         "victim")
-    ctx = make_ctx({"closure.txt": (
-        "S1 Dean MARSH (rape, IP1): interviewed 12/03/18, no comment.\n"
-        "S2 Lee CASSIDY (sexual assault, IP2): not interviewed; did not respond to the VA letter.\n"
-        "IP1 ABE completed 02/03/18. IP2 ABE completed 05/03/18.\n")})
-    assert any("CASSIDY" in s for s in _mi_subjects(ctx)), _mi_subjects(ctx)
 
 
-def test_missing_interview_a_friend_at_the_flat_on_the_night_is_a_witness() -> None:
-    ctx = make_ctx({"schedule.txt": (
-        "IP1 Chloe WARD ABE completed 16/02/15. S1 Dean MARSH interviewed 20/02/15, no comment.\n"
-        "Jessica PARFITT (friend of IP1, at flat 14/02/15) - mother declined on her behalf; to re-approach.\n"
-        "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n")})
-    assert any("PARFITT" in s for s in _mi_subjects(ctx)), _mi_subjects(ctx)
+@pytest.mark.parametrize(("text", "subject"), [
+    # a person named in brackets away from the cue is an aside, not the one not interviewed
+    ("S1 Dean MARSH (rape, IP1): interviewed 12/03/18, no comment.\n"
+     "S2 Lee CASSIDY (sexual assault, IP2): not interviewed; did not respond to the VA letter.\n"
+     "IP1 ABE completed 02/03/18. IP2 ABE completed 05/03/18.\n", "CASSIDY"),
+    # a friend at the flat on the date is tied to the events
+    ("IP1 Chloe WARD ABE completed 16/02/15. S1 Dean MARSH interviewed 20/02/15, no comment.\n"
+     "Jessica PARFITT (friend of IP1, at flat 14/02/15) - mother declined on her behalf; to re-approach.\n"
+     "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n", "PARFITT"),
+])
+def test_missing_interview_is_suggested_for(text: str, subject: str) -> None:
+    subjects = _mi_subjects(make_ctx({"file.txt": text}))
+    assert any(subject in s for s in subjects), subjects
 
 
 def test_segments_a_status_written_as_a_sentence_of_its_own_closes_the_entry_before_it() -> None:
-    from assistant.nlp.segment import segment_text
-
     text = ("11 DC 4417 MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN.\n"
             "12 DC 4417 Spar CCTV viewed. NEV.\nNot traced. Driver seen at the taxi rank by the porter.\n")
-    segs = [text[a:b] for a, b in segment_text(text)]
+    segs = _segments(text)
     assert segs == ["11 DC 4417 MG11 DSL FEARNLEY re first disclosure 04/03/19. OPEN.",
                     "12 DC 4417 Spar CCTV viewed. NEV.",
                     "Not traced. Driver seen at the taxi rank by the porter."], segs

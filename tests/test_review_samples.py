@@ -81,17 +81,18 @@ def test_scanned_documents_were_ocred(reviews: dict[str, CaseReview]) -> None:
     assert all(p.text.strip() for d in ocr_docs for p in d.pages)
 
 
-# Regression guards a little under the figures measured when they were set (2026-12-07, with
-# batches 14 and 15: micro F1 train 0.85, test 0.75, indep_dev 0.88 (75 cases), indep_test 0.80
-# (75 cases); priority accuracy 1.0, 0.83, 1.0, 0.91; per type on the held-out splits, test UI 0.70
-# VB 0.82 MI 0.74 and indep_test UI 0.76 VB 0.84 MI 0.84): a change that loses findings on files written by other
-# authors fails here, not in a later evaluation. (split: micro F1, priority accuracy, per-type F1)
+# Regression guards a little under the figures measured when they were set (2026-12-08, with
+# batches 16 and 17: micro F1 train 0.86, test 0.75, indep_dev 0.89 (83 cases), indep_test 0.81
+# (83 cases); priority accuracy 1.0, 0.83, 1.0, 0.90; per type on the held-out splits, test UI 0.71
+# VB 0.82 MI 0.74 and indep_test UI 0.77 VB 0.85 MI 0.84): a change that loses findings on files
+# written by other authors fails here, not in a later evaluation.
+# (split: micro F1, priority accuracy, per-type F1)
 FLOORS: dict[str, tuple[float, float, dict[str, float]]] = {
-    "train": (0.83, 0.94, {}),
+    "train": (0.84, 0.94, {}),
     "test": (0.72, 0.8, {"unfollowed_inquiry": 0.67, "victim_blaming_language": 0.79, "missing_interview": 0.71}),
-    "indep_dev": (0.85, 0.95, {}),
-    "indep_test": (0.77, 0.88, {"unfollowed_inquiry": 0.74, "victim_blaming_language": 0.81,
-                                "missing_interview": 0.80}),
+    "indep_dev": (0.87, 0.97, {}),
+    "indep_test": (0.79, 0.88, {"unfollowed_inquiry": 0.75, "victim_blaming_language": 0.83,
+                                "missing_interview": 0.82}),
 }
 
 
