@@ -259,38 +259,41 @@ def test_vb_probe_of_unseen_phrasings_stays_covered() -> None:
     assert fp <= 3
 
 
-def test_vb_wording_is_found_through_marks_ocr_drops_between_words() -> None:
-    det = VictimBlamingDetector()
-    # a colon and a full stop OCR read between two words of one sentence
-    assert det.candidates("EDT worker states the girl is putting: herself at risk .by going back to these men")
-    assert det.candidates("IP went to the flat.of her own accord on numerous occasions")
+
+# Wording found in, and excused from, records of later batches of independent cases.
+CANDIDATES_FOUND = [
+    # marks OCR reads between two words of one sentence do not hide the wording
+    "EDT worker states the girl is putting: herself at risk .by going back to these men",
+    "IP went to the flat.of her own accord on numerous occasions",
+    "IP1 chose to carry on seeing S1 after his arrest.",
+    "She is a nuisance and a liar.",
+    "IP1 is not engaging with services.",  # the wording itself holds the "not"
+    "She keeps getting into cars with older men.",
+]
+CANDIDATES_EXCUSED = [
     # the marks still count where they mean something: the suspect's interview account
-    assert det.candidates("Person A arrested 01/07 and interviewed: denies everything, says she is a liar.") == []
+    "Person A arrested 01/07 and interviewed: denies everything, says she is a liar.",
+    "Prepared statement: PV a friend of SN3, told him she was 17, denies any sexual activity.",
+    # a record reported with its date, or named and then cited in brackets
+    "Wording: the attending officer's log entry of 18/02/2017 says IP1 was \"in a relationship\" with S1.",
+    'and the handler\'s note at 0347 SEQ 005 ("putting herself at risk ... go off with boyfriends") and the '
+    "officer's entry",
+    # wording denied of the child, or objected to
+    "If you find either girl, she is a child at risk, not a nuisance missing person.",
+    "She is not a liar and she is not promiscuous.",
+    "Some staff entries describe the children as regulars who know the score; that is not how these children "
+    "should be seen.",
+    # a CSE screening tool's indicator names a risk
+    "A8 Getting into cars with unknown adults 3 Seen getting into a silver Corsa outside the Youth Project on 3 "
+    "occasions",
+]
 
 
-def test_vb_suspects_prepared_statement_and_a_dated_record_reported_are_not_use() -> None:
-    det = VictimBlamingDetector()
-    assert det.candidates("Prepared statement: PV a friend of SN3, told him she was 17, denies any sexual "
-                          "activity.") == []
-    assert det.candidates("Wording: the attending officer's log entry of 18/02/2017 says IP1 was \"in a "
-                          "relationship\" with S1.") == []
-    assert det.candidates("IP1 chose to carry on seeing S1 after his arrest.")
+@pytest.mark.parametrize("text", CANDIDATES_FOUND)
+def test_vb_wording_of_later_batches_is_found(text: str) -> None:
+    assert VictimBlamingDetector().candidates(text), text
 
 
-def test_vb_wording_denied_of_the_child_is_not_use() -> None:
-    det = VictimBlamingDetector()
-    assert det.candidates("If you find either girl, she is a child at risk, not a nuisance missing person.") == []
-    assert det.candidates("She is not a liar and she is not promiscuous.") == []
-    assert det.candidates("She is a nuisance and a liar.")
-    assert det.candidates("IP1 is not engaging with services.")  # the wording itself holds the "not"
-
-
-def test_vb_a_record_cited_in_brackets_a_reviewers_objection_and_a_screening_indicator_are_not_use() -> None:
-    det = VictimBlamingDetector()
-    assert det.candidates('and the handler\'s note at 0347 SEQ 005 ("putting herself at risk ... go off with '
-                          'boyfriends") and the officer\'s entry') == []
-    assert det.candidates("Some staff entries describe the children as regulars who know the score; that is not "
-                          "how these children should be seen.") == []
-    assert det.candidates("A8 Getting into cars with unknown adults 3 Seen getting into a silver Corsa outside "
-                          "the Youth Project on 3 occasions") == []
-    assert det.candidates("She keeps getting into cars with older men.")
+@pytest.mark.parametrize("text", CANDIDATES_EXCUSED)
+def test_vb_wording_of_later_batches_is_excused(text: str) -> None:
+    assert VictimBlamingDetector().candidates(text) == [], text
