@@ -1014,29 +1014,6 @@ def test_missing_interview_visits_with_no_reply_and_a_request_to_obtain_a_statem
                                         "12/11/2015.", "witness")
 
 
-def test_missing_interview_a_residential_worker_is_a_professional_unless_she_saw_it() -> None:
-    ctx = make_ctx({"log.txt": (
-        "IP1 Tia HOLMES (14) resident at Elmstead House alleges rape by S1 Kyle DARNELL.\n"
-        "2. Residential worker Paula SENIOR saw TH get into KX61 TWD on 12/10/15 at 21:50 and wrote the reg down.\n"
-        "RSW Danielle FOX collected IP from outside 112 Mill St at 02:15 after IP rang the Lodge.\n"
-        "Statement from D FOX never obtained - DF left the home.\n")})
-    subjects = _mi_subjects(ctx)
-    assert any("SENIOR" in x for x in subjects), subjects
-    assert any("FOX" in x for x in subjects), subjects
-
-
-def test_missing_interview_a_person_who_offered_a_statement_or_passed_information() -> None:
-    ctx = make_ctx({"log.txt": (
-        "IP1 Jade TOWNEND (14) alleges rape by S1 Lee PRENDERGAST, a private hire driver.\n"
-        "Tel. to base. Spoke base controller Nadeem ASLAM, who says PRENDERGAST does cash jobs off the system.\n"
-        "Also - the base controller, Nadeem ASLAM, told me on the 17th that PRENDERGAST works nights.\n"
-        "Mrs Pauline HARGREAVE (39 Tanner Row) has kept a diary of dates and registrations and offered to give "
-        "a statement.\n")})
-    subjects = _mi_subjects(ctx)
-    assert any("ASLAM" in x for x in subjects), subjects
-    assert any("HARGREAVE" in x for x in subjects), subjects
-
-
 def test_missing_interview_a_girl_known_by_a_nickname_is_not_a_suspect() -> None:
     ctx = make_ctx({"minutes.txt": (
         "V1 Keira LOWE (14) alleges rape by S1 Lewis BRANAGH at Flat 1 (L1).\n"
@@ -1170,19 +1147,32 @@ def test_missing_interview_a_talk_about_the_abe_is_not_the_abe() -> None:
                                         "victim")
 
 
-@pytest.mark.parametrize(("text", "subject"), [
+@pytest.mark.parametrize(("text", "expected"), [
+    # a residential worker is a professional unless she saw it herself; one whose statement is
+    # recorded as never obtained is missing too
+    ("IP1 Tia HOLMES (14) resident at Elmstead House alleges rape by S1 Kyle DARNELL.\n"
+     "2. Residential worker Paula SENIOR saw TH get into KX61 TWD on 12/10/15 at 21:50 and wrote the reg down.\n"
+     "RSW Danielle FOX collected IP from outside 112 Mill St at 02:15 after IP rang the Lodge.\n"
+     "Statement from D FOX never obtained - DF left the home.\n", ("SENIOR", "FOX")),
+    # a person who passed information, or offered a statement that was never taken
+    ("IP1 Jade TOWNEND (14) alleges rape by S1 Lee PRENDERGAST, a private hire driver.\n"
+     "Tel. to base. Spoke base controller Nadeem ASLAM, who says PRENDERGAST does cash jobs off the system.\n"
+     "Also - the base controller, Nadeem ASLAM, told me on the 17th that PRENDERGAST works nights.\n"
+     "Mrs Pauline HARGREAVE (39 Tanner Row) has kept a diary of dates and registrations and offered to give "
+     "a statement.\n", ("ASLAM", "HARGREAVE")),
     # a person named in brackets away from the cue is an aside, not the one not interviewed
     ("S1 Dean MARSH (rape, IP1): interviewed 12/03/18, no comment.\n"
      "S2 Lee CASSIDY (sexual assault, IP2): not interviewed; did not respond to the VA letter.\n"
-     "IP1 ABE completed 02/03/18. IP2 ABE completed 05/03/18.\n", "CASSIDY"),
+     "IP1 ABE completed 02/03/18. IP2 ABE completed 05/03/18.\n", ("CASSIDY",)),
     # a friend at the flat on the date is tied to the events
     ("IP1 Chloe WARD ABE completed 16/02/15. S1 Dean MARSH interviewed 20/02/15, no comment.\n"
      "Jessica PARFITT (friend of IP1, at flat 14/02/15) - mother declined on her behalf; to re-approach.\n"
-     "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n", "PARFITT"),
+     "- Jessica PARFITT - no statement; mother declined, re-approach not made.\n", ("PARFITT",)),
 ])
-def test_missing_interview_is_suggested_for(text: str, subject: str) -> None:
+def test_missing_interview_is_suggested_for(text: str, expected: tuple[str, ...]) -> None:
     subjects = _mi_subjects(make_ctx({"file.txt": text}))
-    assert any(subject in s for s in subjects), subjects
+    for name in expected:
+        assert any(name in s for s in subjects), (name, subjects)
 
 
 def test_segments_a_status_written_as_a_sentence_of_its_own_closes_the_entry_before_it() -> None:
