@@ -111,17 +111,18 @@ def interview_done_positions(text: str, role: str) -> list[int]:
         lo = max([c for c in cuts if c <= a] + [0])
         hi = min([c.start() for c in _CLAUSE_CUT.finditer(text) if c.start() >= b] + [len(text)])
         clause = text[lo:hi]
+        done_after = _DONE_AFTER.match(text, hi) is not None
         if UNDONE_CLAUSE.search(clause) or _UNDONE_AFTER.match(text, hi) or NOT_DONE[role].search(clause) or (
-                role != "suspect" and _FOR_STATEMENT.search(clause) and not _DONE_AFTER.match(text, hi)):
+                role != "suspect" and _FOR_STATEMENT.search(clause) and not done_after):
             continue  # a plan, a refusal or an absence; "interview Person B - words of advice given"
         comp = list(COMPLETION.finditer(clause))
         if comp and all(_DATE_OR_CODE.fullmatch(c.group(0)) for c in comp) and _REQUESTED_FORM.match(text, a) \
-                and not _DONE_AFTER.match(text, hi):
+                and not done_after:
             # "3 OIC 03/03/17 Trace, arrest and interview S2 HEPWORTH", "8 OIC 17/03/17 MG11 from Jade
             # X": an action raised on a date, not an interview held on it (unless its status says
             # done: "T02 15/03/19 MG11 W1 Joanne X - COMPLETED 19/03/19")
             continue
-        if comp or _DONE_AFTER.match(text, hi) or (
+        if comp or done_after or (
                 role == "suspect" and m.group(0).lower().startswith("interviewed")):
             out.append(m.start())
     return out
@@ -181,17 +182,6 @@ _DONE_HEADING = re.compile(
     re.I)
 _PARENT = (r"(?:mother|mum|father|dad|parent|step-?(?:mother|father|mum|dad)|grandmother|grandfather|nan|gran|"
            r"carer|foster\s+carer|guardian|NOK)")
-def _bracketed_away(text: str, a: int, b: int, pos: int) -> bool:
-    """Is text[a:b] inside a pair of brackets that does not hold ``pos``?"""
-    opening = text.rfind("(", 0, a)
-    if opening == -1 or ")" in text[opening:a]:
-        return False
-    closing = text.find(")", b)
-    if closing == -1 or "(" in text[b:closing]:
-        return False
-    return not opening < pos < closing
-
-
 # "her mother, Lorraine X", "Mother - Lorraine X", "Lorraine X (mother of V1)", "Tina X (Mum)"
 _PARENT_BEFORE = re.compile(rf"\b{_PARENT}\b\s*[,:(\-\u2013]?\s*(?:Mrs|Mr|Ms|Miss)?\.?\s*$", re.I)
 _PARENT_AFTER = re.compile(rf"^\s*[,(\-\u2013]\s*(?:the\s+|her\s+|his\s+|IP\d?'s\s+|V\d'?s\s+)?{_PARENT}\b", re.I)
@@ -232,6 +222,17 @@ _ADVICE = {
     "of advice is not an interview.",
     "witness": "Trace and interview the witness and record an MG11 statement.",
 }
+
+
+def _bracketed_away(text: str, a: int, b: int, pos: int) -> bool:
+    """Is text[a:b] inside a pair of brackets that does not hold ``pos``?"""
+    opening = text.rfind("(", 0, a)
+    if opening == -1 or ")" in text[opening:a]:
+        return False
+    closing = text.find(")", b)
+    if closing == -1 or "(" in text[b:closing]:
+        return False
+    return not opening < pos < closing
 
 
 class MissingInterviewDetector(Detector):

@@ -446,24 +446,29 @@ def _split_lines(ctx: CaseContext, opens: list[_Mention]) -> list[list[_Mention]
 
 _LINK_CODE = re.compile(r"\b[A-Z]{1,5}\d{1,3}\b")
 _ENTRY_CODE = re.compile(r"\b[A-Z]{1,5}[-/]?\d{1,3}\b")
+_LINK_CAPS = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+def _unless_summary(codes: set[str]) -> set[str]:
+    """The codes of one sentence, or none when it names three or more (a sentence that sums
+    several lines up ties none of them to another)."""
+    return codes if len(codes) < 3 else set()
 
 
 def _entry_codes(text: str) -> set[str]:
-    """The codes of a sentence that names fewer than three ("ACT-05", "F14", "A08"), written
-    without their dash or slash."""
-    codes = {re.sub(r"[-/]", "", m.group(0)) for m in _ENTRY_CODE.finditer(text)}
-    return codes if len(codes) < 3 else set()
-_LINK_CAPS = re.compile(r"\b[A-Z][a-z]{2,}\b")
+    """The entry codes of a sentence ("ACT-05", "F14", "A08"), written without their dash or
+    slash."""
+    return _unless_summary({re.sub(r"[-/]", "", m.group(0)) for m in _ENTRY_CODE.finditer(text)})
 
 
 def _link_terms(text: str) -> set[str]:
     """Terms that tie two mentions of one kind to one object, beyond the distinctive ones:
     codes ("SUB3", "AP7"; not from a sentence naming three or more, which sums several lines
     up) and capitalised words inside a sentence ("Snapchat", "Spar")."""
-    codes = {m.group(0) for m in _LINK_CODE.finditer(text)}
+    codes = _unless_summary({m.group(0) for m in _LINK_CODE.finditer(text)})
     words = {m.group(0).lower() for m in _LINK_CAPS.finditer(text)
              if m.start() > 0 and not re.search(r"[.!?:]\W*$|^\W*$", text[:m.start()])}
-    return (codes if len(codes) < 3 else set()) | words
+    return codes | words
 
 
 _OBJECT_ID = re.compile(

@@ -153,9 +153,9 @@ def load_classifier(path: Path = CLASSIFIER_PATH) -> _Classifier | None:
 # Words in a sentence short enough to be one victim-blaming finding whatever it holds (a longer
 # segment is usually text the segmenter could not cut: an OCR'd table or a run-on note).
 SHORT_SENTENCE = 35
-# The wording is the framing a writer rejects: "a victim rather than as a willing participant".
 # The wording denied of the child: "she is a child at risk, not a nuisance", "she is not promiscuous".
 _NEGATED_BEFORE = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:an?\s+)?$", re.I)
+# The wording is the framing a writer rejects: "a victim rather than as a willing participant".
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:rather\s+than|instead\s+of|not\s+merely)\s+(?:as\s+|being\s+)?(?:an?\s+|the\s+)?$", re.I)
 
